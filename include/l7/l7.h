@@ -1,0 +1,10 @@
+/**
+ * \file l7/l7.h
+ * \brief Umbrella header: includes the whole libl7 API.
+ */
+#ifndef L7_L7_H
+#define L7_L7_H
+
+#include "l7/common.h"
+
+#endif /* L7_L7_H */
