@@ -6,5 +6,6 @@
 #define L7_L7_H
 
 #include "l7/common.h"
+#include "l7/packet.h"
 
 #endif /* L7_L7_H */
