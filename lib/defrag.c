@@ -312,6 +312,18 @@ static int keep_header(l7_defrag *d, dgram *g, const l7_packet *pkt)
     return L7_OK;
 }
 
+/* A datagram created for a fragment that could not be stored holds
+ * nothing: do not let it wait for its timeout. */
+static l7_defrag_result refuse(l7_defrag *d, dgram *g, uint64_t cookie, int *err)
+{
+    *err = L7_ENOMEM;
+    if (!g->nfrags) {
+        unlink_dgram(d, g);
+        dgram_free(d, g);
+    }
+    return drop_one(d, cookie, &d->st.over_limit);
+}
+
 static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
                                      uint64_t cookie, uint64_t now, int *err)
 {
@@ -398,8 +410,7 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         size_t old = g->cap;
         if (l7_grow(&d->alloc, (void **)&g->frags, &g->cap, g->nfrags + 1,
                     sizeof(frag)) < 0) {
-            *err = L7_ENOMEM;
-            return drop_one(d, cookie, &d->st.over_limit);
+            return refuse(d, g, cookie, err);
         }
         g->mem += (g->cap - old) * sizeof(frag);
         d->mem += (g->cap - old) * sizeof(frag);
@@ -407,16 +418,13 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
     uint8_t *copy = NULL;
     if (flen) {
         copy = l7_malloc(&d->alloc, flen);
-        if (!copy) {
-            *err = L7_ENOMEM;
-            return drop_one(d, cookie, &d->st.over_limit);
-        }
+        if (!copy)
+            return refuse(d, g, cookie, err);
         memcpy(copy, pkt->frame + pkt->frag_data_offset, flen);
     }
     if (start == 0 && !g->hdr && keep_header(d, g, pkt) < 0) {
         l7_free(&d->alloc, copy);
-        *err = L7_ENOMEM;
-        return drop_one(d, cookie, &d->st.over_limit);
+        return refuse(d, g, cookie, err);
     }
     memmove(&g->frags[at + 1], &g->frags[at], (g->nfrags - at) * sizeof(frag));
     g->frags[at] = (frag){.start = start, .end = end, .cookie = cookie, .data = copy};
