@@ -338,6 +338,11 @@ static l7_packet_status parse_ipv4(l7_packet *pkt, uint32_t off)
     memcpy(pkt->src.bytes, p + 12, 4);
     memcpy(pkt->dst.bytes, p + 16, 4);
     uint32_t tot = rd16(p + 2);
+    /* Segmentation offload (TSO/GSO) hands the capture point a super-packet
+     * whose length the NIC fills in later: 0 means "the rest of the frame",
+     * as Wireshark also reads it. */
+    if (tot == 0)
+        tot = avail;
     pkt->ip_len = tot;
     pkt->ip_hdr_len = hl;
     if (hl > avail)
@@ -392,6 +397,10 @@ static l7_packet_status parse_ipv6(l7_packet *pkt, uint32_t off)
     memcpy(pkt->src.bytes, p + 8, 16);
     memcpy(pkt->dst.bytes, p + 24, 16);
     uint32_t ip_len = 40 + (uint32_t)rd16(p + 4);
+    /* As for IPv4: a zero length on a GSO super-packet (or a jumbogram
+     * whose hop-by-hop option was stripped) covers the rest of the frame. */
+    if (ip_len == 40 && avail > 40 && p[6] != IPPROTO_NONE_)
+        ip_len = avail;
     pkt->ip_len = ip_len;
     uint8_t nh = p[6];
     pkt->l4_proto = nh;

@@ -140,8 +140,9 @@ L7_API void l7_packet_destroy(l7_packet *pkt);
  * parsed before the problem, such as addresses, stay readable).
  *
  * Trailing bytes after the IP datagram (Ethernet padding) are ignored.
- * Frames up to 64 KiB and more (GSO/GRO) are fine; only the IP length
- * fields limit a datagram to 65535 bytes (IPv6: 40 + 65535).
+ * Frames up to 64 KiB and more (GSO/GRO) are fine. An IP length of 0
+ * (IPv4 total length; IPv6 payload length unless the next header is 59)
+ * is read as "the rest of the frame", as segmentation offload leaves it.
  *
  * \param pkt a packet from l7_packet_create()
  * \param data the frame, starting at the link header named by `linktype`
