@@ -193,6 +193,67 @@ START_TEST(test_link_truncations)
 }
 END_TEST
 
+/* Random corruption of every valid frame (fixed seed, so reproducible):
+ * whatever the bytes, the view stays inside the frame. */
+static uint32_t xorshift(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+static void assert_view_in_frame(const l7_packet *pkt, const uint8_t *data, size_t len)
+{
+    ck_assert_int_lt(l7_packet_get_status(pkt), L7_PACKET_STATUS_COUNT);
+    const uint8_t *p = l7_packet_payload(pkt);
+    uint32_t n = l7_packet_payload_len(pkt);
+    if (p) {
+        ck_assert(p >= data && p + n <= data + len);
+        ck_assert_uint_gt(n, 0);
+    } else {
+        ck_assert_uint_eq(n, 0);
+    }
+    if (l7_packet_get_status(pkt) == L7_PACKET_OK && l7_packet_ip_version(pkt)) {
+        ck_assert_uint_le(pkt->l3_offset + l7_packet_ip_len(pkt), len);
+        ck_assert_uint_le(pkt->l4_offset, len);
+        if (pkt->is_fragment)
+            ck_assert_uint_le(pkt->frag_data_offset + pkt->frag_data_len, len);
+    }
+}
+
+START_TEST(test_link_mutations)
+{
+    const struct link_case *c = &link_cases[_i];
+    if (c->status != L7_PACKET_OK)
+        return;
+    l7_packet *pkt;
+    ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
+    size_t n = build_link_frame(c, frame);
+    uint32_t seed = 0x9e3779b9u ^ (uint32_t)_i;
+    uint8_t *copy = malloc(n + 64);
+    for (int iter = 0; iter < 1000; iter++) {
+        size_t len = n + xorshift(&seed) % 64;
+        memcpy(copy, frame, n);
+        for (size_t k = n; k < len; k++)
+            copy[k] = (uint8_t)xorshift(&seed);
+        int flips = 1 + (int)(xorshift(&seed) % 4);
+        for (int f = 0; f < flips; f++)
+            copy[xorshift(&seed) % len] = (uint8_t)xorshift(&seed);
+        if (xorshift(&seed) % 4 == 0)
+            len = xorshift(&seed) % (len + 1);
+        uint8_t *exact = malloc(len ? len : 1);
+        memcpy(exact, copy, len);
+        ck_assert_int_eq(l7_packet_parse(pkt, exact, len, c->linktype), L7_OK);
+        assert_view_in_frame(pkt, exact, len);
+        free(exact);
+    }
+    free(copy);
+    l7_packet_destroy(pkt);
+}
+END_TEST
+
 /* ---- malformed layer 3/4 ------------------------------------------------------ */
 
 enum base {
@@ -825,6 +886,7 @@ static Suite *packet_suite(void)
     TCase *tc = tcase_create("parse");
     tcase_add_loop_test(tc, test_link_types, 0, (int)L7_ARRAY_SIZE(link_cases));
     tcase_add_loop_test(tc, test_link_truncations, 0, (int)L7_ARRAY_SIZE(link_cases));
+    tcase_add_loop_test(tc, test_link_mutations, 0, (int)L7_ARRAY_SIZE(link_cases));
     tcase_add_loop_test(tc, test_l3_variants, 0, (int)L7_ARRAY_SIZE(l3_cases));
     tcase_add_test(tc, test_fields_ipv4_tcp);
     tcase_add_test(tc, test_fields_ipv6_chain_and_fragment);
