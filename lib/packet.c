@@ -694,6 +694,30 @@ int l7_packet_parse(l7_packet *pkt, const uint8_t *data, size_t len, uint32_t li
     return L7_OK;
 }
 
+int l7_packet_linktype_supported(uint32_t linktype)
+{
+    switch (linktype) {
+    case L7_LINK_NULL:
+    case L7_LINK_ETHERNET:
+    case L7_LINK_PPP:
+    case L7_LINK_RAW_DLT:
+    case L7_LINK_RAW_DLT_BSD:
+    case L7_LINK_PPP_HDLC:
+    case L7_LINK_RAW:
+    case L7_LINK_C_HDLC:
+    case L7_LINK_LOOP:
+    case L7_LINK_LINUX_SLL:
+    case L7_LINK_PPI:
+    case L7_LINK_IPV4:
+    case L7_LINK_IPV6:
+    case L7_LINK_LINUX_SLL2:
+    case L7_LINK_IP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int l7_packet_parse_l3(l7_packet *pkt, const uint8_t *data, size_t len)
 {
     return l7_packet_parse(pkt, data, len, L7_LINK_IP);

@@ -157,6 +157,15 @@ L7_API int l7_packet_parse(l7_packet *pkt, const uint8_t *data, size_t len,
                            uint32_t linktype);
 
 /**
+ * \brief Whether l7_packet_parse() understands a link type, so that a host
+ *        can report and skip a capture of another type once instead of
+ *        counting every frame as #L7_PACKET_UNSUPPORTED_LINK.
+ * \param linktype an #l7_linktype value (a pcap LINKTYPE_/DLT_ number)
+ * \return 1 if supported, else 0
+ */
+L7_API int l7_packet_linktype_supported(uint32_t linktype);
+
+/**
  * \brief Parse a frame that starts at layer 3 (same as l7_packet_parse()
  *        with #L7_LINK_IP).
  * \param pkt a packet from l7_packet_create()

@@ -148,6 +148,9 @@ START_TEST(test_link_types)
                   l7_packet_status_name(c->status));
     ck_assert_uint_eq(l7_packet_vlan_count(pkt), c->vlans);
     ck_assert_uint_eq(l7_packet_vlan(pkt, 0), c->vlan0);
+    ck_assert_int_eq(l7_packet_linktype_supported(c->linktype),
+                     c->status != L7_PACKET_UNSUPPORTED_LINK ||
+                         c->linktype == L7_LINK_PPI);
     if (c->status == L7_PACKET_OK) {
         ck_assert_uint_eq(l7_packet_ip_version(pkt), (unsigned)c->ip);
         ck_assert_uint_eq(pkt->l3_offset, n - (c->ip == 4 ? 45 : 51));
@@ -733,7 +736,7 @@ END_TEST
 struct corpus_totals {
     uint64_t frames, by_status[L7_PACKET_STATUS_COUNT];
     uint64_t fragments, reassembled, reassembled_ok, defrag_dropped, timeouts;
-    unsigned files, unopened;
+    unsigned files, unopened, skipped;
     char unsupported[2048];
 };
 
@@ -757,6 +760,14 @@ static void corpus_file(const char *path, const char *name, struct corpus_totals
     }
     t->files++;
     int lt = pcap_datalink(pc);
+    if (!l7_packet_linktype_supported((uint32_t)lt)) {
+        size_t used = strlen(t->unsupported);
+        snprintf(t->unsupported + used, sizeof(t->unsupported) - used, " %s(link %d)",
+                 name, lt);
+        t->skipped++;
+        pcap_close(pc);
+        return;
+    }
     l7_defrag *df;
     ck_assert_int_eq(l7_defrag_create(&df, NULL, NULL), L7_OK);
     struct pcap_pkthdr *h;
@@ -858,8 +869,8 @@ START_TEST(test_corpus)
     l7_packet_destroy(pkt);
     l7_packet_destroy(re);
 
-    printf("corpus: %u files (%u unreadable), %llu frames\n", t.files, t.unopened,
-           (unsigned long long)t.frames);
+    printf("corpus: %u files (%u unreadable, %u unsupported link), %llu frames\n",
+           t.files, t.unopened, t.skipped, (unsigned long long)t.frames);
     for (int s = 0; s < L7_PACKET_STATUS_COUNT; s++)
         if (t.by_status[s])
             printf("  %-22s %llu\n", l7_packet_status_name((l7_packet_status)s),
