@@ -306,6 +306,8 @@ static l7_packet_status parse_l4(l7_packet *pkt, uint32_t len)
             pkt->sport = pkt->dport = pkt->icmp_id;
         } else if (icmp_is_error(pkt->l4_proto, p[0]) && !frag) {
             pkt->has_inner = parse_inner(&pkt->inner, p + 8, len - 8);
+            if (!pkt->has_inner) /* no half-read tuple for conntrack to trust */
+                memset(&pkt->inner, 0, sizeof(pkt->inner));
         }
         set_payload(pkt, off + 8, len - 8);
         return L7_PACKET_OK;
@@ -749,6 +751,11 @@ L7_PACKET_GETTER(uint16_t, tcp_window, pkt->tcp_window)
 L7_PACKET_GETTER(uint8_t, icmp_type, pkt->icmp_type)
 L7_PACKET_GETTER(uint8_t, icmp_code, pkt->icmp_code)
 L7_PACKET_GETTER(int, has_inner, pkt->has_inner)
+L7_PACKET_GETTER(uint8_t, inner_l4_proto, pkt->inner.l4_proto)
+L7_PACKET_GETTER(uint16_t, inner_sport, pkt->inner.sport)
+L7_PACKET_GETTER(uint16_t, inner_dport, pkt->inner.dport)
+L7_PACKET_GETTER(const l7_addr *, inner_src, &pkt->inner.src)
+L7_PACKET_GETTER(const l7_addr *, inner_dst, &pkt->inner.dst)
 L7_PACKET_GETTER(const uint8_t *, payload, pkt->payload)
 L7_PACKET_GETTER(uint32_t, payload_len, pkt->payload_len)
 L7_PACKET_GETTER(int, is_fragment, pkt->is_fragment)

@@ -304,6 +304,43 @@ L7_API uint8_t l7_packet_icmp_code(const l7_packet *pkt);
 L7_API int l7_packet_has_inner(const l7_packet *pkt);
 
 /**
+ * \brief Source address of the packet an ICMP error quotes (the original
+ *        sender: for a reply to our packet, our own address).
+ * \param pkt a parsed packet
+ * \return a pointer into `pkt`, valid until the next parse; family 0 when
+ *         l7_packet_has_inner() is 0
+ */
+L7_API const l7_addr *l7_packet_inner_src(const l7_packet *pkt);
+
+/**
+ * \brief Destination address of the quoted packet.
+ * \param pkt a parsed packet
+ * \return a pointer into `pkt`; family 0 without a quote
+ */
+L7_API const l7_addr *l7_packet_inner_dst(const l7_packet *pkt);
+
+/**
+ * \brief Layer-4 protocol of the quoted packet.
+ * \param pkt a parsed packet
+ * \return the protocol number, 0 without a quote
+ */
+L7_API uint8_t l7_packet_inner_l4_proto(const l7_packet *pkt);
+
+/**
+ * \brief Source port of the quoted packet (ICMP echo: its identifier).
+ * \param pkt a parsed packet
+ * \return the port, 0 without one
+ */
+L7_API uint16_t l7_packet_inner_sport(const l7_packet *pkt);
+
+/**
+ * \brief Destination port of the quoted packet (ICMP echo: its identifier).
+ * \param pkt a parsed packet
+ * \return the port, 0 without one
+ */
+L7_API uint16_t l7_packet_inner_dport(const l7_packet *pkt);
+
+/**
  * \brief Layer-4 payload: the bytes after the TCP/UDP/ICMP header, or
  *        after the IP header(s) for other protocols and non-first
  *        fragments.

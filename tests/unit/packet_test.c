@@ -608,11 +608,20 @@ START_TEST(test_icmp_errors)
         ck_assert_msg(l7_packet_has_inner(pkt) == (q >= c->need), "%s quote %zu",
                       c->name, q);
         if (q >= c->need) {
-            ck_assert_uint_eq(pkt->inner.l4_proto, c->inner_proto);
-            ck_assert_uint_eq(pkt->inner.sport, c->inner_sport);
-            ck_assert_uint_eq(pkt->inner.dport, c->inner_dport);
-            ck_assert_uint_eq(pkt->inner.src.family, (unsigned)c->version);
-            ck_assert_int_eq(pkt->inner.src.bytes[0], c->version == 4 ? 192 : 0x20);
+            ck_assert_uint_eq(l7_packet_inner_l4_proto(pkt), c->inner_proto);
+            ck_assert_uint_eq(l7_packet_inner_sport(pkt), c->inner_sport);
+            ck_assert_uint_eq(l7_packet_inner_dport(pkt), c->inner_dport);
+            ck_assert_uint_eq(pkt->inner.icmp_type, c->inner_proto == 1    ? 8
+                                                    : c->inner_proto == 58 ? 128
+                                                                           : 0);
+            ck_assert_uint_eq(l7_packet_inner_src(pkt)->family, (unsigned)c->version);
+            ck_assert_int_eq(l7_packet_inner_src(pkt)->bytes[0],
+                             c->version == 4 ? 192 : 0x20);
+            ck_assert_int_eq(l7_packet_inner_dst(pkt)->bytes[0],
+                             c->version == 4 ? 198 : 0x20);
+        } else {
+            ck_assert_uint_eq(l7_packet_inner_sport(pkt), 0);
+            ck_assert_uint_eq(l7_packet_inner_src(pkt)->family, 0);
         }
     }
     l7_packet_destroy(pkt);
