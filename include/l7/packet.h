@@ -10,12 +10,20 @@
  * A malformed frame is not an error: l7_packet_parse() returns #L7_OK and
  * l7_packet_get_status() says why the frame is malformed.
  *
- * Link layers parsed: see #l7_linktype. IPv4 (with options), IPv6 (with a
- * bounded extension-header chain: hop-by-hop, routing, fragment,
- * destination options, AH; ESP and No Next Header end it), TCP, UDP,
+ * Link layers parsed: see #l7_linktype; on Ethernet also up to 8 802.1Q /
+ * 802.1ad tags, LLC/SNAP, PPPoE sessions and MPLS label stacks; PPP
+ * captures that hold Cisco HDLC frames are recognised.
+ * l7_packet_linktype_supported() tells a host up front. IPv4 (with
+ * options), IPv6 (with an extension-header chain of at most 8 headers:
+ * hop-by-hop, routing, fragment, destination options, mobility, HIP,
+ * shim6, AH; ESP and No Next Header end it), TCP, UDP,
  * UDP-Lite, SCTP/DCCP ports, ICMP and ICMPv6 (with the quoted header of
  * error messages); any other protocol is reported by number with its
  * payload.
+ *
+ * Counting: every malformed frame has exactly one #l7_packet_status; a
+ * host or engine counts frames in an array of #L7_PACKET_STATUS_COUNT
+ * counters indexed by status and names them with l7_packet_status_name().
  *
  * Thread safety: a packet object is used by one thread at a time; distinct
  * objects are independent.
