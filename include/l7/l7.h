@@ -7,6 +7,10 @@
 
 #include "l7/common.h"
 #include "l7/packet.h"
+#include "l7/packet.h"
 #include "l7/defrag.h"
+#include "l7/pattern.h"
+#include "l7/protoset.h"
+#include "l7/inspect.h"
 
 #endif /* L7_L7_H */
