@@ -427,6 +427,10 @@ int l7_sx_parse_find(l7_sctx *c, size_t *p, const l7_sexpr **out)
     x.p += t.len;
     t = peek(&x);
     const l7_sexpr *e;
+    if (t.kind == TK_END) {
+        l7_sctx_error(c, L7_ESYNTAX, open, 1, "unterminated '['");
+        return -1;
+    }
     if (t.kind == TK_RBRACK) {
         l7_sexpr *all = new_node(&x, L7_SX_ALL);
         if (!all)

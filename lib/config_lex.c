@@ -135,6 +135,8 @@ static void sctx_verror(l7_sctx *c, int code, uint32_t line, uint32_t col, uint3
 void l7_sctx_error(l7_sctx *c, int code, size_t lofs, size_t len, const char *fmt, ...)
 {
     l7_spos pos = l7_sctx_pos(c, lofs, len ? len : 1);
+    if (!pos.length)
+        pos.length = 1; /* at the end of a line: still underline one column */
     va_list ap;
     va_start(ap, fmt);
     sctx_verror(c, code, pos.line, pos.column, pos.length, fmt, ap);
