@@ -135,10 +135,11 @@ static void unexpected(xparser *x, const tok *t, const char *wanted)
     if (t->kind == TK_END)
         l7_sctx_error(x->c, L7_ESYNTAX, t->lofs, 1, "%s before the end of the command",
                       wanted);
-    else
-        l7_sctx_error(x->c, L7_ESYNTAX, t->lofs, t->len, "%s, found '%.*s'", wanted,
-                      (int)(t->len > 32 ? 32 : t->len),
-                      (const char *)x->c->lb + t->lofs);
+    else {
+        char w[L7_SHOW_MAX];
+        l7_sctx_error(x->c, L7_ESYNTAX, t->lofs, t->len, "%s, found '%s'", wanted,
+                      l7_sctx_show(x->c, t->lofs, t->len, w));
+    }
 }
 
 static l7_sexpr *new_node(xparser *x, l7_sexpr_op op)

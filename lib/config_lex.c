@@ -190,6 +190,28 @@ static int uhex_val(uint8_t ch)
     return ch <= '9' ? ch - '0' : ch - 'A' + 10;
 }
 
+const char *l7_sctx_show(const l7_sctx *c, size_t lofs, size_t len,
+                         char buf[L7_SHOW_MAX])
+{
+    /* Script text in messages: printable ASCII only, so that a hostile
+     * script cannot send escape sequences to the terminal showing them. */
+    size_t n = 0;
+    for (size_t i = 0; i < len && lofs + i < c->lb_len; i++) {
+        uint8_t ch = c->lb[lofs + i];
+        if (n + 8 >= L7_SHOW_MAX) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (ch >= 0x20 && ch < 0x7f)
+            buf[n++] = (char)ch;
+        else
+            n += (size_t)snprintf(buf + n, L7_SHOW_MAX - n, "\\x%02X", ch);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 /* A byte for a message: printable ASCII as itself, anything else as \xHH. */
 static const char *show_byte(uint8_t ch, char buf[8])
 {
@@ -552,14 +574,16 @@ static int parse_arg(parser *P, size_t *pp, size_t e)
     l7_sctx *c = &P->c;
     size_t p = *pp;
     if (c->lb[p] == '!') {
+        char w[L7_SHOW_MAX];
         l7_sctx_error(c, L7_ESYNTAX, p, e - p + 1,
-                      "'!%.*s' unsets a property and takes no value", (int)(e - p - 1),
-                      (const char *)c->lb + p + 1);
+                      "'%s' unsets a property and takes no value",
+                      l7_sctx_show(c, p, e - p, w));
         return -1;
     }
     if (!valid_name(c->lb + p, e - p)) {
-        l7_sctx_error(c, L7_ESYNTAX, p, e - p, "invalid property name '%.*s'",
-                      (int)(e - p > 64 ? 64 : e - p), (const char *)c->lb + p);
+        char w[L7_SHOW_MAX];
+        l7_sctx_error(c, L7_ESYNTAX, p, e - p, "invalid property name '%s'",
+                      l7_sctx_show(c, p, e - p, w));
         return -1;
     }
     l7_script_arg arg;
@@ -741,9 +765,9 @@ static int parse_command_body(parser *P, size_t *pp, l7_script_cmd *cmd, long *v
             continue;
         }
         if (e < end && !is_ws(s) && s != ';') {
-            l7_sctx_error(c, L7_ESYNTAX, e, 1, "unexpected '%s' after '%.*s'",
-                          show_byte(s, b), (int)(e - p > 64 ? 64 : e - p),
-                          (const char *)lb + p);
+            char w[L7_SHOW_MAX];
+            l7_sctx_error(c, L7_ESYNTAX, e, 1, "unexpected '%s' after '%s'",
+                          show_byte(s, b), l7_sctx_show(c, p, e - p, w));
             return -1;
         }
         if (check_bare_word(c, p, e) < 0)
@@ -765,6 +789,13 @@ static int parse_command_body(parser *P, size_t *pp, l7_script_cmd *cmd, long *v
             PUSH(c->a, P->args, P->n_args, P->args_cap, arg);
             p = e;
             continue;
+        }
+        if (head_open && lb[p] == ':') {
+            char w[L7_SHOW_MAX];
+            l7_sctx_error(c, L7_EUNSUPPORTED, p, e - p,
+                          "scripting commands ('%s') are not supported",
+                          l7_sctx_show(c, p, e - p, w));
+            return -1;
         }
         if (head_open) {
             /* Menu words, in either style: `/ip firewall filter add` or
@@ -1043,6 +1074,9 @@ static void resolve_limits(l7_script_limits *out, const l7_script_limits *in)
         if (in->max_errors)
             d.max_errors = in->max_errors;
     }
+    /* The parser recurses once per parenthesis level. */
+    if (d.max_depth > 256)
+        d.max_depth = 256;
     /* Offsets and columns are 32-bit. */
     if (d.max_line > UINT32_MAX / 2)
         d.max_line = UINT32_MAX / 2;

@@ -137,7 +137,7 @@ typedef struct l7_script_limits {
     size_t max_input;    /* total script bytes (default 64 MiB) */
     size_t max_line;     /* bytes of one logical line after joining (64 KiB) */
     size_t max_tokens;   /* words, arguments and expression terms per command (4096) */
-    size_t max_depth;    /* parenthesis nesting in expressions (32) */
+    size_t max_depth;    /* parenthesis nesting in expressions (32; at most 256) */
     size_t max_commands; /* commands per script (200000) */
     size_t max_errors;   /* errors reported before giving up (100) */
 } l7_script_limits;
@@ -245,6 +245,10 @@ l7_spos l7_sctx_pos(const l7_sctx *c, size_t lofs, size_t len);
 void l7_sctx_error(l7_sctx *c, int code, size_t lofs, size_t len, const char *fmt, ...)
     L7_PRINTF(5, 6);
 void *l7_sctx_alloc(l7_sctx *c, size_t size);
+/* Script text made safe for a message (printable ASCII, \xHH, cut with ...). */
+#define L7_SHOW_MAX 48
+const char *l7_sctx_show(const l7_sctx *c, size_t lofs, size_t len,
+                         char buf[L7_SHOW_MAX]);
 l7_sstr l7_sctx_strdup(l7_sctx *c, const void *p, size_t len);
 bool l7_sctx_count_token(l7_sctx *c, size_t lofs);
 /* Read a quoted or unquoted value at *p; on success it is in c->tmp. Returns

@@ -462,6 +462,11 @@ START_TEST(test_messages)
         {"/a add x=\"", "unterminated string"},
         {"/a set [/ip route find]", "only '[find ...]' is supported inside brackets"},
         {"/a\n.. ..", "'..' above the root menu"},
+        {":global x 1", "scripting commands (':global') are not supported"},
+        {"/a add b\x1b=1", "invalid property name 'b\\x1B'"},
+        {"/a print where a=1 \x9b",
+         "expected 'and', 'or' or the end of the expression, "
+         "found '\\x9B'"},
         {"/a add x=1\0", "NUL byte in the script"},
     };
     for (size_t i = 0; i < L7_ARRAY_SIZE(cases); i++) {
