@@ -1141,9 +1141,11 @@ static int parse_text(l7_script **out, const char *file_name, const uint8_t *tex
                       size_t len, const l7_script_limits *limits, l7_diag_list *diag,
                       const l7_alloc *alloc, bool expr_only)
 {
-    if (!out || (!text && len))
+    if (!out)
         return L7_EINVAL;
     *out = NULL;
+    if (!text && len)
+        return L7_EINVAL;
     l7_script *s;
     L7_TRY(script_new(&s, file_name, alloc));
     parser P;

@@ -300,6 +300,10 @@ static const struct {
     {"/a add x=a)b", "", "1:11:1"},
     {"/a add x=a?b", "", "1:11:1"},
     {"/a add x=a\\?b", "/a add x=a?b", ""},
+    /* escapes work the same in unquoted values */
+    {"/a add x=a\\_b y=\\41\\FF z=\\\\", "/a add x=a b y=A<FF> z=\\", ""},
+    {"/a add x=a\\qb", "", "1:11:2"},
+    {"/a add x=\\1f", "", "1:10:3"},
     {"/a add x=a'b", "", "1:11:1"},
     {"/a add x=a=b", "", "1:11:1"},
     {"/a add x=a{b", "", "1:11:1"},
@@ -659,6 +663,8 @@ static const struct {
     {"a=$x", -1},
     {"a=1; b=2", -1},
     {"", -1},
+    {"a=1\nb=2", -1},
+    {"a=1 \\\n and b=2", 1},
 };
 
 START_TEST(test_expr)
@@ -681,6 +687,28 @@ START_TEST(test_expr)
     }
     l7_script_free(s);
     l7_diag_list_destroy(d);
+}
+END_TEST
+
+START_TEST(test_api_edges)
+{
+    const uint8_t text[] = "/a add x=(\n/a add y=1";
+    l7_script *s = (l7_script *)1;
+    ck_assert_int_eq(l7_script_parse(NULL, "f", text, 3, NULL, NULL, NULL), L7_EINVAL);
+    ck_assert_int_eq(l7_script_parse(&s, "f", NULL, 3, NULL, NULL, NULL), L7_EINVAL);
+    ck_assert_ptr_null(s);
+    /* No diag list: errors are still counted. */
+    ck_assert_int_eq(
+        l7_script_parse(&s, NULL, text, sizeof(text) - 1, NULL, NULL, NULL),
+        L7_ESYNTAX);
+    ck_assert_uint_eq(s->n_errors, 1);
+    ck_assert_uint_eq(s->n_cmds, 1);
+    ck_assert_str_eq(s->file_name, "");
+    l7_script_free(s);
+    ck_assert_int_eq(l7_script_parse(&s, "f", NULL, 0, NULL, NULL, NULL), L7_OK);
+    ck_assert_uint_eq(s->n_cmds, 0);
+    l7_script_free(s);
+    l7_script_free(NULL);
 }
 END_TEST
 
@@ -1016,6 +1044,7 @@ static Suite *config_syntax_suite(void)
     tcase_add_test(tc, test_render);
     tcase_add_loop_test(tc, test_expr, 0, (int)L7_ARRAY_SIZE(expr_cases));
     tcase_add_test(tc, test_find_eval);
+    tcase_add_test(tc, test_api_edges);
     tcase_add_test(tc, test_oom);
     tcase_add_test(tc, test_seed_page);
     suite_add_tcase(s, tc);
