@@ -251,6 +251,15 @@ const char *l7_sctx_show(const l7_sctx *c, size_t lofs, size_t len,
                          char buf[L7_SHOW_MAX]);
 l7_sstr l7_sctx_strdup(l7_sctx *c, const void *p, size_t len);
 bool l7_sctx_count_token(l7_sctx *c, size_t lofs);
+/* An error at a physical position (the joiner's, before segments exist). */
+void l7_sctx_error_at(l7_sctx *c, int code, uint32_t line, uint32_t col, uint32_t len,
+                      const char *fmt, ...) L7_PRINTF(6, 7);
+/* A byte for a message: printable ASCII as itself, anything else as \xHH. */
+const char *l7_show_byte(uint8_t ch, char buf[8]);
+/* Check a bare word [p, e) for bytes that must be quoted; -1 after an error. */
+int l7_sctx_check_word(l7_sctx *c, size_t p, size_t e);
+/* A new empty script (its arena holds a copy of file_name). */
+int l7_script_new(l7_script **out, const char *file_name, const l7_alloc *alloc);
 /* Read a quoted or unquoted value at *p; on success it is in c->tmp. Returns
  * 0, or -1 after a fatal error (the command must be abandoned). */
 int l7_sctx_read_value(l7_sctx *c, size_t *p, unsigned flags, bool *quoted);
