@@ -5,15 +5,17 @@
  *
  * Syntax facts (MikroTik "Scripting" manual; reference/ecosystem.md §4.1;
  * routeros-spec.md Decision 20):
- * - a command ends at `;` or at a newline that is not escaped; a trailing
- *   backslash joins the next physical line. Inside a quoted string the join
- *   inserts nothing and the continuation line's indentation is dropped;
- *   outside quotes the indentation stays (it separates words anyway);
+ * - a command ends at `;` or at a line end (LF, CR LF or a lone CR) that is
+ *   not escaped; a trailing backslash joins the next physical line. Inside
+ *   a quoted string the join inserts nothing and the continuation line's
+ *   indentation is dropped; outside quotes it ends the current word ("a
+ *   backslash does not continue a token except for string literals"), so
+ *   the join acts as a space. Any other backslash outside quotes is an error;
  * - `#` at the start of a word, outside quotes, comments out the rest of the
  *   physical line; a comment line cannot be continued;
- * - escapes: \" \\ \$ \? \_ \a \b \f \n \r \t \v and \HH (two upper-case
- *   hex digits); anything else is an error. `$` followed by a letter would be
- *   a variable, which libl7 does not have.
+ * - escapes, inside double quotes only: \" \\ \$ \? \_ \a \b \f \n \r \t \v
+ *   and \HH (two upper-case hex digits); anything else is an error. `$` followed by a
+ * letter would be a variable, which libl7 does not have.
  */
 #include "config_syntax_internal.h"
 
@@ -330,7 +332,8 @@ static void forbidden_error(l7_sctx *c, size_t p)
 {
     uint8_t ch = c->lb[p];
     if (ch == '?')
-        l7_sctx_error(c, L7_ESYNTAX, p, 1, "'?' must be escaped as '\\?'");
+        l7_sctx_error(c, L7_ESYNTAX, p, 1,
+                      "'?' must be written inside quotes as '\\?'");
     else
         l7_sctx_error(c, L7_ESYNTAX, p, 1,
                       "'%c' is not allowed in an unquoted value; quote the value", ch);
@@ -383,8 +386,12 @@ int l7_sctx_read_value(l7_sctx *c, size_t *pp, unsigned flags, bool *quoted)
             if ((flags & L7_SVAL_EXPR) && (ch == ')' || ch == ']'))
                 break;
             if (ch == '\\') {
-                p = decode_escape(c, p);
-                continue;
+                /* Scripting manual, "Line joining": a backslash is illegal
+                 * on a line outside a string literal, except at its end. */
+                l7_sctx_error(
+                    c, L7_ESYNTAX, p, 2,
+                    "a backslash escape is only allowed inside double quotes");
+                return -1;
             }
             size_t vn;
             if (ch == '$' && (vn = variable_len(c, p)) > 0) {
@@ -495,19 +502,21 @@ int l7_script_render_diag(char **out, const l7_diag_list *list, size_t index,
     const uint8_t *ls = NULL;
     size_t ll = 0;
     if (text && line) {
+        /* Line ends as the joiner counts them: LF, CR LF or a lone CR. */
         size_t p = 0;
-        for (uint32_t l = 1; l < line && p < len; p++)
-            if (text[p] == '\n')
+        uint32_t l = 1;
+        while (l < line && p < len) {
+            if (text[p] == '\r' && p + 1 < len && text[p + 1] == '\n')
+                p++;
+            if (text[p] == '\n' || text[p] == '\r')
                 l++;
-        /* p is at the start of the line unless the text has fewer lines. */
-        bool found = line == 1 || (p > 0 && text[p - 1] == '\n');
-        if (found && (p < len || line == 1)) {
+            p++;
+        }
+        if (l == line) {
             ls = text + p;
-            while (p < len && text[p] != '\n')
+            while (p < len && text[p] != '\n' && text[p] != '\r')
                 p++;
             ll = (size_t)(text + p - ls);
-            if (ll && ls[ll - 1] == '\r')
-                ll--;
         }
     }
     size_t c0 = col ? (size_t)col - 1 : 0;

@@ -540,13 +540,16 @@ typedef struct joiner {
     size_t n_seg, seg_cap;
 } joiner;
 
-/* Length of the line ending at text[p] ("\n" or "\r\n"), or 0. */
+/* Length of the line end at text[p], or 0. RouterOS accepts LF, CR LF and
+ * a lone CR (Scripting manual, "Physical line"). */
 static size_t newline_at(const joiner *j, size_t p)
 {
-    if (p < j->len && j->text[p] == '\n')
+    if (p >= j->len)
+        return 0;
+    if (j->text[p] == '\n')
         return 1;
-    if (p + 1 < j->len && j->text[p] == '\r' && j->text[p + 1] == '\n')
-        return 2;
+    if (j->text[p] == '\r')
+        return p + 1 < j->len && j->text[p + 1] == '\n' ? 2 : 1;
     return 0;
 }
 
@@ -597,6 +600,8 @@ static int join_line(l7_sctx *c, joiner *j)
                 j->p += 1 + cont;
                 j->line++;
                 j->col = 1;
+                if (!in_q)
+                    EMIT(' '); /* the join ends a word outside strings */
                 if (in_q) {
                     while (j->p < j->len &&
                            (j->text[j->p] == ' ' || j->text[j->p] == '\t')) {

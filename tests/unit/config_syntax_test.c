@@ -237,8 +237,10 @@ static const struct {
      "/a add x=1\n/a add y=2", ""},
     /* continuation */
     {"/a add x=1 \\\n    y=2", "/a add x=1 y=2", ""},
-    {"/a add x=1\\\n2 y=3", "/a add x=12 y=3", ""},
-    {"/a add x=1\\\ny=2", "", "2:2:1"},
+    {"/a add x=1\\\n2 y=3", "/a add <n:2> x=1 y=3", ""},
+    {"/a add x=1\\\ny=2", "/a add x=1 y=2", ""},
+    {"/a add x=1\r/a add y=2\r\r/a add z=(", "/a add x=1\n/a add y=2", "4:10:1"},
+    {"/a add x=1 \\\r    y=\"2\\\r  3\"", "/a add x=1 y=\"23\"", ""},
     {"/a add x=\"ab\\\n    cd\"", "/a add x=\"abcd\"", ""},
     {"/a add x=\"ab \\\n\t cd\"", "/a add x=\"ab cd\"", ""},
     {"/ip firewall layer7-protocol add name=bt regexp=\"^(\\\\x13bittorrent "
@@ -299,11 +301,11 @@ static const struct {
     {"/a add x=a(b", "", "1:11:1"},
     {"/a add x=a)b", "", "1:11:1"},
     {"/a add x=a?b", "", "1:11:1"},
-    {"/a add x=a\\?b", "/a add x=a?b", ""},
-    /* escapes work the same in unquoted values */
-    {"/a add x=a\\_b y=\\41\\FF z=\\\\", "/a add x=a b y=A<FF> z=\\", ""},
-    {"/a add x=a\\qb", "", "1:11:2"},
-    {"/a add x=\\1f", "", "1:10:3"},
+    /* a backslash outside quotes is an error (except at the end of a line) */
+    {"/a add x=a\\?b", "", "1:11:2"},
+    {"/a add x=a\\_b", "", "1:11:2"},
+    {"/a add x=\\41", "", "1:10:2"},
+    {"/a add \\x=1", "", "1:8:1"},
     {"/a add x=a'b", "", "1:11:1"},
     {"/a add x=a=b", "", "1:11:1"},
     {"/a add x=a{b", "", "1:11:1"},
@@ -461,7 +463,8 @@ START_TEST(test_messages)
         {"/a add x=\"\\q\"", "invalid escape sequence '\\q'"},
         {"/a add x=$name", "variables are not supported ('$name'); write '\\$' for a "
                            "literal '$'"},
-        {"/a add x=a?", "'?' must be escaped as '\\?'"},
+        {"/a add x=a?", "'?' must be written inside quotes as '\\?'"},
+        {"/a add x=a\\_b", "a backslash escape is only allowed inside double quotes"},
         {"/a add x=(", "'(' is not allowed in an unquoted value; quote the value"},
         {"/a add x=\"", "unterminated string"},
         {"/a set [/ip route find]", "only '[find ...]' is supported inside brackets"},
@@ -550,6 +553,10 @@ START_TEST(test_render)
          "t.rsc:1:17: error: invalid escape sequence '\\q'\n"
          "/a add x=\"a?[31m\\q\"\n"
          "                ^~"},
+        {"# old Mac line ends\r/a add x=1\r\n/a add \\\r  y=\"a\\\r  \\e\"\r",
+         "t.rsc:5:3: error: invalid escape sequence '\\e'\n"
+         "  \\e\"\n"
+         "  ^~"},
     };
     for (size_t i = 0; i < L7_ARRAY_SIZE(cases); i++) {
         l7_script *s = NULL;
