@@ -361,6 +361,11 @@ static int parse_command_body(parser *P, size_t *pp, l7_script_cmd *cmd, long *v
                           l7_show_byte(s, b), l7_sctx_show(c, p, e - p, w));
             return -1;
         }
+        if (head_open && lb[p] == '{') {
+            l7_sctx_error(c, L7_EUNSUPPORTED, p, 1,
+                          "script blocks ('{ ... }') are not supported");
+            return -1;
+        }
         if (l7_sctx_check_word(c, p, e) < 0)
             return -1;
         if (lb[p] == '!') {
