@@ -679,7 +679,9 @@ static void resolve_limits(l7_script_limits *out, const l7_script_limits *in)
     /* The parser recurses once per parenthesis level. */
     if (d.max_depth > 256)
         d.max_depth = 256;
-    /* Offsets and columns are 32-bit. */
+    /* Offsets, lines and columns are 32-bit. */
+    if (d.max_input > UINT32_MAX)
+        d.max_input = UINT32_MAX;
     if (d.max_line > UINT32_MAX / 2)
         d.max_line = UINT32_MAX / 2;
     *out = d;

@@ -160,7 +160,7 @@ const l7_script_arg *l7_script_cmd_arg(const l7_script_cmd *cmd, const char *nam
 
 /* Bounds against hostile scripts. A zero field means the default. */
 typedef struct l7_script_limits {
-    size_t max_input;    /* total script bytes (default 64 MiB) */
+    size_t max_input;    /* total script bytes (default 64 MiB; at most 4 GiB - 1) */
     size_t max_line;     /* bytes of one logical line after joining (64 KiB) */
     size_t max_tokens;   /* words, arguments and expression terms per command (4096) */
     size_t max_depth;    /* parenthesis nesting in expressions (32; at most 256) */
