@@ -7,7 +7,6 @@
 
 #include "l7/common.h"
 #include "l7/packet.h"
-#include "l7/packet.h"
 #include "l7/defrag.h"
 #include "l7/pattern.h"
 #include "l7/protoset.h"
