@@ -266,7 +266,7 @@ static int parse_units(const char *s, size_t n, uint64_t *out, tod_error *err)
                 total = v;
                 break;
             }
-            return tod_fail(err, L7_ESYNTAX, i, "a unit (d, h, m, s) is expected");
+            return tod_fail(err, L7_ESYNTAX, begin, "a unit (d, h, m, s) is expected");
         }
         if (s[i] == 'm' && i + 1 < n && s[i + 1] == 's')
             return tod_fail(err, L7_ESYNTAX, i,
