@@ -423,9 +423,10 @@ START_TEST(test_against_reference)
                 t = (uint32_t)(r / 7 % 86400);
             }
             l7_local_time lt = {0, 0, t, (uint8_t)weekday, 0, {0}};
-            ck_assert_msg(l7_timematch_eval_local(tm, &lt) ==
-                              reference_match(ranges, nranges, days, weekday, t),
-                          "%s: weekday %d second %u", text, weekday, t);
+            /* a plain if: Check records every passing assertion */
+            if (l7_timematch_eval_local(tm, &lt) !=
+                reference_match(ranges, nranges, days, weekday, t))
+                ck_abort_msg("%s: weekday %d second %u", text, weekday, t);
         }
         l7_timematch_destroy(tm);
     }
