@@ -598,6 +598,10 @@ static const struct {
     {"Australia/Lord_Howe", 4115491200, 37800, "+1030", 0}, /* 2100-06-01 */
     {"America/Nuuk", 1901149199, -7200, "-02", 0},          /* 2030-03-30 22:59:59 */
     {"America/Nuuk", 1901149200, -3600, "-01", 1},          /* 2030-03-31 00:00:00 */
+    /* right/ zones carry leap-second records: skipped, POSIX time kept */
+    {"right/Europe/Riga", 1719835200, 10800, "EEST", 1},
+    {"right/Europe/Riga", 4118126400, 10800, "EEST", 1},
+    {"right/UTC", 1735732800, 0, "UTC", 0},
     {"UTC", 0, 0, "UTC", 0},
     {"UTC", 4102444800, 0, "UTC", 0},
 };
