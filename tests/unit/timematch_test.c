@@ -115,6 +115,7 @@ static const struct {
     {"8h-17h,mon,tue,xyz", L7_ESYNTAX, 16, 3, "not a day name"},
     {"mon,8h-17h", L7_ESYNTAX, 1, 3, "must come before the days"},
     {"8h-17h,mon,9h-10h", L7_ESYNTAX, 12, 6, "cannot follow day names"},
+    {"8h-17h,mon-fri", L7_ESYNTAX, 8, 7, "day ranges are not supported"},
     {"8h 17h", L7_ESYNTAX, 1, 6, "START-END is expected"},
     {"8h-17h ,mon", L7_ESYNTAX, 7, 1, "a number is expected"},
 };
