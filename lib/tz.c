@@ -33,6 +33,8 @@ struct l7_tz {
     l7_tz_rule rule; /* the footer: after the last transition */
 };
 
+_Static_assert(sizeof(l7_local_time) == 24, "l7_local_time is a fixed 24-byte value");
+
 /* ---- lookup ---------------------------------------------------------------- */
 
 typedef struct tz_state {
