@@ -31,7 +31,16 @@ struct l7_tz {
     size_t nchars;
     bool has_rule;
     l7_tz_rule rule; /* the footer: after the last transition */
+    /* buckets[b]: the transition in effect at instant b << TZ_BUCKET_SHIFT
+     * (0 when none is yet); narrows the search to one bucket's few. */
+    size_t nbuckets;
+    uint32_t *buckets;
 };
+
+/* Buckets of 2^24 s (194 days): a DST zone has about one transition in
+ * each, and 512 of them reach the year 2236, past the expanded table. */
+#define TZ_BUCKET_SHIFT 24
+#define TZ_MAX_BUCKETS  512
 
 _Static_assert(sizeof(l7_local_time) == 24, "l7_local_time is a fixed 24-byte value");
 
@@ -70,10 +79,17 @@ static tz_state tz_lookup(const l7_tz *tz, int64_t t)
         return tz->has_rule ? state_of_rule(tz, t)
                             : state_of_type(tz, tz->trans_types[n - 1]);
     /* Last transition at or before t; times[0] <= t < times[n - 1] here.
-     * Written so the compiler can use conditional moves: the outcome of
-     * each step is unpredictable, a branch would mispredict half the time. */
+     * The bucket of t bounds it to [buckets[b], buckets[b + 1]], usually
+     * one or two candidates; without a bucket, the whole table. Written so
+     * the compiler can use conditional moves: each step's outcome is
+     * unpredictable, and a branch would mispredict half the time. */
     const int64_t *base = tz->times;
     size_t len = n - 1;
+    uint64_t b = (uint64_t)t >> TZ_BUCKET_SHIFT; /* t >= 0: now is unsigned */
+    if (L7_LIKELY(b + 1 < tz->nbuckets)) {
+        base += tz->buckets[b];
+        len = tz->buckets[b + 1] - tz->buckets[b] + 1;
+    }
     while (len > 1) {
         size_t half = len / 2;
         base = base[half] <= t ? base + half : base;
@@ -138,6 +154,7 @@ static void tz_free(l7_tz *tz)
     l7_free(&a, tz->trans_types);
     l7_free(&a, tz->types);
     l7_free(&a, tz->chars);
+    l7_free(&a, tz->buckets);
     l7_free(&a, tz);
 }
 
@@ -425,6 +442,27 @@ static int expand_rule(l7_tz *tz)
     return L7_OK;
 }
 
+static int build_buckets(l7_tz *tz)
+{
+    size_t n = tz->ntrans;
+    if (n < 2 || tz->times[n - 1] < 0)
+        return L7_OK;
+    uint64_t need = ((uint64_t)tz->times[n - 1] >> TZ_BUCKET_SHIFT) + 2;
+    size_t nbuckets = need < TZ_MAX_BUCKETS ? (size_t)need : TZ_MAX_BUCKETS;
+    tz->buckets = l7_malloc(&tz->alloc, nbuckets * sizeof(*tz->buckets));
+    if (!tz->buckets)
+        return L7_ENOMEM;
+    size_t i = 0;
+    for (size_t b = 0; b < nbuckets; b++) {
+        int64_t start = (int64_t)((uint64_t)b << TZ_BUCKET_SHIFT);
+        while (i + 1 < n && tz->times[i + 1] <= start)
+            i++;
+        tz->buckets[b] = (uint32_t)i;
+    }
+    tz->nbuckets = nbuckets;
+    return L7_OK;
+}
+
 static int parse_tzif(const reader *r, l7_tz *tz)
 {
     char version;
@@ -445,7 +483,8 @@ static int parse_tzif(const reader *r, l7_tz *tz)
         return bad(r, L7_ESYNTAX, at, "truncated TZif v2+ data block");
     L7_TRY(read_data(r, at, &c, 8, tz));
     L7_TRY(read_footer(r, at + (size_t)v2_size, tz));
-    return expand_rule(tz);
+    L7_TRY(expand_rule(tz));
+    return build_buckets(tz);
 }
 
 int l7_tz_create_from_tzif(l7_tz **out, const void *bytes, size_t len,
