@@ -168,6 +168,47 @@ START_TEST(test_handmade)
 }
 END_TEST
 
+/* Transitions packed inside one lookup bucket (2^24 s) and on bucket edges,
+ * checked against a linear scan at and around each of them. */
+START_TEST(test_dense_transitions)
+{
+    enum { N = 300 };
+    static int64_t times[N];
+    static uint8_t idx[N];
+    const int64_t bucket = 1 << 24;
+    size_t n = 0;
+    for (int64_t k = 1; k <= 4; k++) { /* edges of buckets 1..4 */
+        times[n++] = k * bucket - 1;
+        times[n++] = k * bucket;
+        times[n++] = k * bucket + 1;
+    }
+    for (int64_t k = 0; n < N - 2; k++) /* dense in bucket 6 */
+        times[n++] = 6 * bucket + 1000 + k * 37;
+    times[n++] = 9 * bucket;
+    times[n++] = 40 * bucket + 5;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = (uint8_t)((i * 7 + 1) % 3);
+    static const tzif_type types[] = {{0, 0, 0}, {3600, 1, 4}, {-1800, 0, 8}};
+    tzif_spec spec = {'2', n, times, idx, 3, types, 12, "AAA\0BBB\0CCC", 0, ""};
+    wbuf w;
+    build_tzif(&w, &spec);
+    l7_tz *tz = NULL;
+    ck_assert_int_eq(l7_tz_create_from_tzif(&tz, w.data, w.len, NULL, NULL), L7_OK);
+    for (size_t i = 0; i < n; i++) {
+        for (int64_t d = -2; d <= 2; d++) {
+            int64_t t = times[i] + d;
+            size_t type = 0; /* before the first transition: type 0 */
+            for (size_t j = 0; j < n && times[j] <= t; j++)
+                type = idx[j];
+            if (l7_tz_offset(tz, L7T_SEC(t)) != types[type].utoff)
+                ck_abort_msg("transition %zu%+lld: offset %d, want %d", i, (long long)d,
+                             l7_tz_offset(tz, L7T_SEC(t)), types[type].utoff);
+        }
+    }
+    l7_tz_destroy(tz);
+}
+END_TEST
+
 /* ---- POSIX footers (a file with no transitions: the footer decides all) ------ */
 
 static const struct {
@@ -752,6 +793,7 @@ static Suite *tz_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_handmade, 0, (int)L7_ARRAY_SIZE(handmade_cases));
+    tcase_add_test(tc, test_dense_transitions);
     tcase_add_loop_test(tc, test_footer, 0, (int)L7_ARRAY_SIZE(footer_cases));
     tcase_add_loop_test(tc, test_footer_expansion, 0,
                         (int)L7_ARRAY_SIZE(expansion_cases));
