@@ -11,5 +11,7 @@
 #include "l7/pattern.h"
 #include "l7/protoset.h"
 #include "l7/inspect.h"
+#include "l7/tz.h"
+#include "l7/timematch.h"
 
 #endif /* L7_L7_H */
