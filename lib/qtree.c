@@ -321,7 +321,8 @@ static void leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge
     n->head = n->head + 1 == n->rcap ? 0 : n->head + 1;
     n->count--;
     n->qbytes -= pkt.len;
-    n->deficit[lender_depth != n->depth] -= pkt.len;
+    if (charge)
+        n->deficit[lender_depth != n->depth] -= pkt.len;
     n->wake = 0;
     int64_t cost = (int64_t)pkt.len * QT_NB_PER_BYTE;
     uint64_t w = (now - t->created) / L7_NSEC_PER_SEC;

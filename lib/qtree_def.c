@@ -345,12 +345,12 @@ void l7_qtree_destroy(l7_qtree *t)
 {
     if (!t)
         return;
-    for (uint32_t i = 0; i < t->n; i++) {
+    for (uint32_t i = 0; t->nodes && i < t->n; i++) {
         l7_free(&t->alloc, t->nodes[i].name);
         l7_free(&t->alloc, t->nodes[i].ring);
         l7_free(&t->alloc, t->nodes[i].burst);
     }
-    for (uint32_t i = 0; i < t->nroots; i++) {
+    for (uint32_t i = 0; t->roots && i < t->nroots; i++) {
         l7_free(&t->alloc, t->roots[i].name);
         l7_free(&t->alloc, t->roots[i].marks);
     }
@@ -509,10 +509,10 @@ static int intern_mark(l7_qtree *t, uint32_t *out, const char *name, size_t len,
     *cap = (uint32_t)(c1 < c2 ? c1 : c2);
     t->mark_names[t->nmark_names] = copy;
     t->mark_ids[t->nmark_names] = id;
-    if (qt_strmap_insert(&t->alloc, &t->marks_by_name, copy, t->nmark_names,
+    t->nmark_names++; /* the tree owns copy from here on */
+    if (qt_strmap_insert(&t->alloc, &t->marks_by_name, copy, t->nmark_names - 1,
                          mark_name_of, t) < 0)
-        return L7_ENOMEM; /* copy is owned by the tree now */
-    t->nmark_names++;
+        return L7_ENOMEM;
     *out = id;
     return L7_OK;
 }

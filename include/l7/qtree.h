@@ -115,7 +115,7 @@ typedef enum l7_qtree_kind {
 /**
  * \brief Properties of one queue (`/queue tree add ...`).
  *
- * Always fill it with l7_qtree_props_init() first: it sets #size and the
+ * Always fill it with l7_qtree_props_init() first: it sets `size` and the
  * RouterOS defaults. New fields are only ever added at the end.
  */
 typedef struct l7_qtree_props {
@@ -226,7 +226,7 @@ L7_API uint32_t l7_qtree_def_count(const l7_qtree_def *def);
 /**
  * \brief Options for l7_qtree_create().
  *
- * Zero-fill it and set #size = sizeof(l7_qtree_options).
+ * Zero-fill it and set `size` = sizeof(l7_qtree_options).
  */
 typedef struct l7_qtree_options {
     /** sizeof(l7_qtree_options). */
@@ -241,7 +241,7 @@ typedef struct l7_qtree_options {
      * names itself.
      */
     int (*mark_id)(uint32_t *out, const char *name, void *user);
-    /** Passed to #mark_id. */
+    /** Passed to `mark_id`. */
     void *mark_user;
 } l7_qtree_options;
 

@@ -1091,6 +1091,116 @@ START_TEST(test_queue_types)
 }
 END_TEST
 
+/* Every allocation failure is reported cleanly and leaks nothing (ASan
+ * checks the leaks): fail the n-th allocation for n = 0, 1, ... until the
+ * whole build succeeds. */
+typedef struct fail_alloc {
+    int left;
+} fail_alloc;
+
+static void *fa_malloc(size_t n, void *user)
+{
+    fail_alloc *f = user;
+    return f->left-- > 0 ? malloc(n) : NULL;
+}
+
+static void *fa_realloc(void *p, size_t n, void *user)
+{
+    fail_alloc *f = user;
+    return f->left-- > 0 ? realloc(p, n) : NULL;
+}
+
+static void fa_free(void *p, void *user)
+{
+    (void)user;
+    free(p);
+}
+
+static int build_with(fail_alloc *f)
+{
+    l7_allocator hooks = {fa_malloc, fa_realloc, fa_free, f};
+    l7_qtree_def *d = NULL;
+    int rc = l7_qtree_def_create(&d, &hooks);
+    if (rc < 0)
+        return rc;
+    static const qdef q[] = {{"P", "global", 0, 10 * MBIT, 8, NULL},
+                             {"a", "P", MBIT, 10 * MBIT, 1, "x,y,no-mark"},
+                             {"b", "ether1", 0, 0, 8, "y"},
+                             {"c", "P", 0, 5 * MBIT, 8, "z"}};
+    rc = l7_qtree_def_add_interface(d, "ether1");
+    for (size_t i = 0; rc == L7_OK && i < L7_ARRAY_SIZE(q); i++) {
+        l7_qtree_props p;
+        l7_qtree_props_init(&p);
+        p.limit_at = q[i].limit_at;
+        p.max_limit = q[i].max_limit;
+        p.priority = q[i].prio;
+        p.packet_marks = q[i].marks;
+        if (i == 3) {
+            p.burst_limit = 8 * MBIT;
+            p.burst_threshold = 4 * MBIT;
+            p.burst_time = 8 * L7_NSEC_PER_SEC;
+        }
+        rc = l7_qtree_def_add(d, q[i].name, q[i].parent, &p, NULL);
+    }
+    l7_qtree *t = NULL;
+    if (rc == L7_OK)
+        rc = l7_qtree_create(&t, d, NULL, T0, NULL);
+    l7_qtree_verdict v;
+    for (uint64_t h = 0; rc == L7_OK && h < 40; h++)
+        rc = l7_qtree_enqueue(&v, NULL, t, 0, L7_QTREE_NO_MARK, h, 100, T0);
+    l7_qtree_destroy(t);
+    l7_qtree_def_destroy(d);
+    return rc;
+}
+
+START_TEST(test_alloc_failures)
+{
+    int n;
+    for (n = 0; n < 1000; n++) {
+        fail_alloc f = {n};
+        int rc = build_with(&f);
+        if (rc == L7_OK)
+            break;
+        ck_assert_int_eq(rc, L7_ENOMEM);
+    }
+    ck_assert_int_gt(n, 10);
+    ck_assert_int_lt(n, 1000);
+}
+END_TEST
+
+START_TEST(test_roots_independent)
+{
+    l7_qtree_def *d = NULL;
+    ck_assert_int_eq(l7_qtree_def_create(&d, NULL), L7_OK);
+    ck_assert_int_eq(l7_qtree_def_add_interface(d, "ether1"), L7_OK);
+    l7_qtree_props p;
+    l7_qtree_props_init(&p);
+    p.packet_marks = "m";
+    ck_assert_int_eq(l7_qtree_def_add(d, "g", "global", &p, NULL), L7_OK);
+    ck_assert_int_eq(l7_qtree_def_add(d, "e", "ether1", &p, NULL), L7_OK);
+    /* An interface name cannot also be a queue name. */
+    ck_assert_int_eq(l7_qtree_def_add(d, "ether1", "global", &p, NULL), L7_EINVAL);
+    l7_qtree *t = NULL;
+    ck_assert_int_eq(l7_qtree_create(&t, d, NULL, T0, NULL), L7_OK);
+    l7_qtree_def_destroy(d);
+    l7_qtree_verdict v;
+    uint32_t q;
+    /* The same mark is queued twice: once per HTB (double queuing). */
+    ck_assert_int_eq(l7_qtree_enqueue(&v, &q, t, 1, mark_of(t, "m"), 7, 500, T0),
+                     L7_OK);
+    ck_assert_str_eq(l7_qtree_queue_name(t, q), "e");
+    l7_qtree_packet pk;
+    ck_assert_int_eq(l7_qtree_dequeue(&pk, t, 0, T0), L7_OK);
+    ck_assert_int_eq(pk.status, L7_QTREE_EMPTY);
+    ck_assert_int_eq(l7_qtree_dequeue(&pk, t, 1, T0), L7_OK);
+    ck_assert_int_eq(pk.status, L7_QTREE_SEND);
+    ck_assert_uint_eq(pk.handle, 7);
+    ck_assert_uint_eq(pk.queue, q);
+    ck_assert_int_eq(l7_qtree_dequeue(&pk, t, 2, T0), L7_EINVAL);
+    l7_qtree_destroy(t);
+}
+END_TEST
+
 static Suite *qtree_suite(void)
 {
     Suite *s = suite_create("qtree");
@@ -1101,11 +1211,13 @@ static Suite *qtree_suite(void)
     tcase_add_loop_test(tc, test_warnings, 0, (int)L7_ARRAY_SIZE(warn_cases));
     tcase_add_test(tc, test_good_tree_no_warnings);
     tcase_add_test(tc, test_classify);
+    tcase_add_test(tc, test_alloc_failures);
     suite_add_tcase(s, tc);
     tc = tcase_create("queues");
     tcase_add_test(tc, test_fifo_kinds);
     tcase_add_test(tc, test_dequeue_wait_time);
     tcase_add_test(tc, test_inner_stats);
+    tcase_add_test(tc, test_roots_independent);
     suite_add_tcase(s, tc);
     tc = tcase_create("shaping");
     tcase_set_timeout(tc, 120);
