@@ -2,10 +2,14 @@
  * Queue tree run time: token buckets, classification, enqueue, the HTB
  * dequeue (routeros-spec.md §7.3, §7.4), statistics and rate changes.
  *
- * Dequeue scans the leaves that hold packets (a circular list per root).
- * Leaves that cannot send keep a lower bound of when they might (`wake`),
- * so a blocked leaf costs one comparison until then. Cost per dequeue is
- * O(backlogged leaves x depth) in the worst case.
+ * Dequeue scans the leaves that hold packets (a dense array per root for
+ * the scan, a circular list for the round-robin order). Leaves that cannot
+ * send keep a lower bound of when they might (`wake`), so a blocked leaf
+ * costs one comparison until then. Cost per dequeue is O(backlogged leaves
+ * x depth): about 14 ns per backlogged leaf on the project machine. A
+ * Linux-HTB-like structure (per-level, per-priority rows of green classes,
+ * yellow classes hanging off their parents' feeds, an event queue of mode
+ * changes) would make it O(depth x log n); not done yet.
  */
 #include "qtree_internal.h"
 
@@ -224,27 +228,39 @@ static inline uint64_t min_u64(uint64_t a, uint64_t b)
 /* Level a leaf can send at now: 0 = green, 1 + MAX_DEPTH - d = borrowing from
  * the ancestor at depth d (d = 0: the root); QT_INELIGIBLE with *wake set
  * to a time before which that cannot change. */
+/* When a blocked leaf may be able to send: its own CIR or any yellow
+ * ancestor's below `red` turning green, or `red` leaving debt. Kept out of
+ * leaf_level() so that eligible leaves pay no division. */
+static L7_NOINLINE uint64_t blocked_wake(const qt_node *nodes, uint32_t i, uint32_t red,
+                                         uint64_t now)
+{
+    if (red == i)
+        return mir_ready(&nodes[i], now);
+    uint64_t w = mir_ready(&nodes[red], now);
+    for (uint32_t k = i; k != red; k = nodes[k].parent)
+        w = min_u64(w, cir_ready(&nodes[k], now));
+    return w;
+}
+
 static uint32_t leaf_level(qt_node *nodes, uint32_t i, uint64_t now, uint64_t *wake)
 {
     qt_node *n = &nodes[i];
     node_fill(n, now);
     if (!mir_ok(n)) {
-        *wake = mir_ready(n, now);
+        *wake = blocked_wake(nodes, i, i, now);
         return QT_INELIGIBLE;
     }
     if (cir_ok(n))
         return 0;
-    uint64_t w = cir_ready(n, now);
     for (uint32_t p = n->parent; p != QT_NONE; p = nodes[p].parent) {
         qt_node *a = &nodes[p];
         node_fill(a, now);
         if (!mir_ok(a)) {
-            *wake = min_u64(w, mir_ready(a, now));
+            *wake = blocked_wake(nodes, i, p, now);
             return QT_INELIGIBLE;
         }
         if (cir_ok(a))
             return 1 + L7_QTREE_MAX_DEPTH - a->depth;
-        w = min_u64(w, cir_ready(a, now));
     }
     return 1 + L7_QTREE_MAX_DEPTH;
 }
@@ -267,7 +283,9 @@ static void act_add(l7_qtree *t, qt_root *r, uint32_t i)
     n->active = 1;
     n->deficit[0] = n->deficit[1] = 0;
     n->wake = 0;
-    r->nactive++;
+    n->act_pos = r->nactive;
+    r->act_ids[r->nactive++] = i;
+    r->wait_until = 0;
 }
 
 static void act_remove(l7_qtree *t, qt_root *r, uint32_t i)
@@ -292,7 +310,9 @@ static void act_remove(l7_qtree *t, qt_root *r, uint32_t i)
     n->act_prev = n->act_next = QT_NONE;
     n->active = 0;
     n->deficit[0] = n->deficit[1] = 0;
-    r->nactive--;
+    uint32_t last = r->act_ids[--r->nactive];
+    r->act_ids[n->act_pos] = last;
+    t->nodes[last].act_pos = n->act_pos;
 }
 
 /* ---- statistics ---------------------------------------------------------- */
@@ -536,11 +556,16 @@ int l7_qtree_dequeue(l7_qtree_packet *out, l7_qtree *tree, uint32_t root, uint64
         set_idle(out, L7_QTREE_EMPTY, UINT64_MAX);
         return L7_OK;
     }
+    if (now < r->wait_until) {
+        set_idle(out, L7_QTREE_WAIT, r->wait_until);
+        return L7_OK;
+    }
     qt_node *nodes = tree->nodes;
     uint32_t best = QT_INELIGIBLE, best_prio = QT_PRIOS;
     uint64_t next = UINT64_MAX;
-    uint32_t i = r->act_head;
-    do {
+    /* Pass 1 over the dense array (independent loads, unlike the list). */
+    for (uint32_t k = 0; k < r->nactive; k++) {
+        uint32_t i = r->act_ids[k];
         qt_node *n = &nodes[i];
         if (n->wake > now) {
             n->scan_level = QT_INELIGIBLE;
@@ -557,9 +582,9 @@ int l7_qtree_dequeue(l7_qtree_packet *out, l7_qtree *tree, uint32_t root, uint64
                 best_prio = n->prio;
             }
         }
-        i = n->act_next;
-    } while (i != r->act_head);
+    }
     if (best == QT_INELIGIBLE) {
+        r->wait_until = next;
         set_idle(out, L7_QTREE_WAIT, next);
         return L7_OK;
     }
@@ -651,6 +676,7 @@ int l7_qtree_set_rates(l7_qtree *tree, uint32_t queue, const l7_qtree_props *pro
     L7_TRY(qt_node_apply_rates(&tree->alloc, n, &p, now, tree->created));
     /* Wake-up bounds computed with the old rates may now be too late. */
     qt_root *r = &tree->roots[n->root];
+    r->wait_until = 0;
     uint32_t i = r->act_head;
     if (i != QT_NONE) {
         do {

@@ -353,6 +353,7 @@ void l7_qtree_destroy(l7_qtree *t)
     for (uint32_t i = 0; t->roots && i < t->nroots; i++) {
         l7_free(&t->alloc, t->roots[i].name);
         l7_free(&t->alloc, t->roots[i].marks);
+        l7_free(&t->alloc, t->roots[i].act_ids);
     }
     for (uint32_t i = 0; i < t->nmark_names; i++)
         l7_free(&t->alloc, t->mark_names[i]);
@@ -726,6 +727,22 @@ int l7_qtree_create(l7_qtree **out, const l7_qtree_def *def,
         n->cir.tok = n->cir.cap;
         n->mir.tok = n->mir.cap;
     }
+    /* The scan array of each root holds all its leaves at most: sized now,
+     * so that enqueue never allocates for it. */
+    uint32_t *leaves_in = l7_calloc(&t->alloc, t->nroots, sizeof(uint32_t));
+    if (!leaves_in)
+        goto nomem;
+    for (uint32_t i = 0; i < t->n; i++)
+        leaves_in[t->nodes[i].root] += t->nodes[i].is_leaf;
+    for (uint32_t r = 0; r < t->nroots; r++) {
+        t->roots[r].act_ids =
+            l7_malloc(&t->alloc, (leaves_in[r] ? leaves_in[r] : 1) * sizeof(uint32_t));
+        if (!t->roots[r].act_ids) {
+            l7_free(&t->alloc, leaves_in);
+            goto nomem;
+        }
+    }
+    l7_free(&t->alloc, leaves_in);
     rc = build_marks(t, def, &o, diag);
     if (rc < 0) {
         l7_qtree_destroy(t);

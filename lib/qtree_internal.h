@@ -84,25 +84,26 @@ typedef struct qt_burst {
 } qt_burst;
 
 typedef struct qt_node {
-    /* hot: used by the dequeue scan */
+    /* hot: a blocked leaf costs the dequeue scan only this first part */
+    uint64_t wake;       /* lower bound of when the leaf may send */
+    uint32_t scan_level; /* this dequeue's level, QT_INELIGIBLE */
+    uint32_t act_next, act_prev;
+    uint32_t parent;    /* node index or QT_NONE (a root) */
+    uint8_t depth;      /* 1 = top-level */
+    uint8_t prio;       /* effective priority 0..7 */
+    uint8_t cir_is_mir; /* top-level queue without limit-at */
+    uint8_t mir_unlim;  /* no max-limit and no burst */
+    uint64_t t;         /* buckets filled up to this time */
+    qt_burst *burst;    /* NULL when burst is off */
     qt_bucket cir;
     qt_bucket mir;
-    uint64_t t;          /* buckets filled up to this time */
-    uint32_t parent;     /* node index or QT_NONE (a root) */
-    uint8_t depth;       /* 1 = top-level */
-    uint8_t prio;        /* effective priority 0..7 */
-    uint8_t cir_is_mir;  /* top-level queue without limit-at */
-    uint8_t mir_unlim;   /* no max-limit and no burst */
-    uint32_t scan_level; /* this dequeue's level, QT_INELIGIBLE */
-    uint64_t wake;       /* lower bound of when the leaf may send */
-    qt_burst *burst;     /* NULL when burst is off */
     /* leaf queue */
     qt_pkt *ring;
     uint32_t rcap, head, count, limit; /* limit: packets or bytes */
     uint64_t qbytes;
     int64_t deficit[2]; /* DRR credit: sending on its own CIR / borrowing */
-    uint32_t act_prev, act_next;
     uint32_t root;
+    uint32_t act_pos; /* index in the root's act_ids */
     uint8_t is_leaf, kind, active, pad;
     /* statistics (inner queues count their subtree) */
     uint64_t packets, bytes, dropped, queued_pkts, queued_bytes;
@@ -119,11 +120,15 @@ typedef struct qt_markmap {
 
 typedef struct qt_root {
     char *name;
-    uint32_t act_head; /* circular list of leaves with packets */
+    uint32_t act_head; /* circular list of leaves with packets (DRR order) */
     uint32_t nactive;
+    uint32_t *act_ids;            /* the same leaves as a dense array (scan order) */
     uint32_t cursor[2][QT_PRIOS]; /* last leaf served: green / borrowing */
     qt_markmap *marks;            /* sorted by mark */
     uint32_t nmarks;
+    /* No leaf can send before this time, as long as no leaf becomes
+     * active and no rate changes (then it is reset to 0). */
+    uint64_t wait_until;
 } qt_root;
 
 struct l7_qtree {

@@ -60,6 +60,12 @@
  * divided by burst-time, recomputed at each boundary; while it is strictly
  * below burst-threshold the MIR bucket fills at burst-limit.
  *
+ * **Cost.** Enqueue is O(depth). Dequeue evaluates every leaf of the root
+ * that holds packets (O(backlogged leaves x depth); a leaf known to be
+ * blocked costs one comparison), and returns #L7_QTREE_WAIT in O(1) while
+ * nothing changed since it last did. Nothing is allocated per packet once a
+ * leaf's queue has reached its high-water mark.
+ *
  * **Statistics.** Per queue: packets and bytes sent, packets dropped,
  * packets and bytes queued (an inner queue counts its subtree), and rates:
  * bits and packets sent in the last complete one-second window (windows

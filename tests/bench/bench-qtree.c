@@ -40,7 +40,8 @@ static int cmp_double(const void *a, const void *b)
 enum shape { ONE_ACTIVE, ALL_ACTIVE, SHAPED, SHAPES };
 static const char *shape_names[SHAPES] = {"one-active", "all-active", "shaped"};
 
-static l7_qtree *build(uint32_t leaves, uint64_t parent_rate, uint32_t *marks)
+static l7_qtree *build(uint32_t leaves, uint64_t parent_rate, int shaped,
+                       uint32_t *marks)
 {
     l7_qtree_def *d = NULL;
     if (l7_qtree_def_create(&d, NULL) != L7_OK)
@@ -54,7 +55,7 @@ static l7_qtree *build(uint32_t leaves, uint64_t parent_rate, uint32_t *marks)
     for (uint32_t i = 0; i < leaves; i++) {
         snprintf(name, sizeof(name), "leaf%u", i);
         l7_qtree_props_init(&p);
-        p.limit_at = 100000; /* 10,000 leaves: 1G of guarantees */
+        p.limit_at = shaped ? 0 : 1000000; /* shaped: all traffic borrowed */
         p.max_limit = parent_rate;
         p.priority = 1 + i % 8;
         p.queue_limit = 64;
@@ -76,7 +77,7 @@ static double run(uint32_t leaves, enum shape shape, uint32_t pairs, uint64_t *w
 {
     uint32_t *marks = calloc(leaves, sizeof(*marks));
     uint64_t rate = shape == SHAPED ? 6000000000ull : 1000000000000ull;
-    l7_qtree *t = marks ? build(leaves, rate, marks) : NULL;
+    l7_qtree *t = marks ? build(leaves, rate, shape == SHAPED, marks) : NULL;
     if (!t) {
         free(marks);
         return -1;
