@@ -282,6 +282,8 @@ START_TEST(test_single_queue_2m)
     sim_init(&s, t);
     sim_add(&s, mark_of(t, "a"), 10 * MBIT, 1500);
     sim_run(&s, T0 + SEC(10));
+    fprintf(stderr, "one queue at 2M: %.4f Mbit/s in [1 s, 10 s), %llu dropped\n",
+            sim_rate(&s, 0, 1, 10) / 1e6, (unsigned long long)s.src[0].dropped);
     ck_assert_near(sim_rate(&s, 0, 1, 10), 2e6, 0.01);
     /* Overflow is tail-dropped and counted; nothing is lost. */
     l7_qtree_stats st = {.size = sizeof(st)};
@@ -452,6 +454,11 @@ START_TEST(test_burst)
         sim_set_rate(&s, src, 10 * MBIT);
     }
     sim_run(&s, T0 + SEC(c->quiet_secs + c->secs));
+    fprintf(stderr, "burst %s:", c->what);
+    for (uint32_t k = 0; k < c->secs; k++)
+        fprintf(stderr, " %.3f",
+                sim_rate(&s, src, c->quiet_secs + k, c->quiet_secs + k + 1) / 1e6);
+    fprintf(stderr, "\n");
     for (uint32_t k = 0; k < c->secs; k++) {
         double got = sim_rate(&s, src, c->quiet_secs + k, c->quiet_secs + k + 1) / 1e6;
         /* The first second also drains the full bucket (0.1 x 2M). */
