@@ -13,5 +13,6 @@
 #include "l7/inspect.h"
 #include "l7/tz.h"
 #include "l7/timematch.h"
+#include "l7/qtree.h"
 
 #endif /* L7_L7_H */
