@@ -7,5 +7,7 @@
 
 #include "l7/common.h"
 #include "l7/packet.h"
+#include "l7/value.h"
+#include "l7/addrlist.h"
 
 #endif /* L7_L7_H */
