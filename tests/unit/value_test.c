@@ -579,6 +579,33 @@ START_TEST(test_split)
 }
 END_TEST
 
+START_TEST(test_null_and_empty)
+{
+    /* (NULL, 0) is an empty text, refused without touching the pointer. */
+    l7_addr a;
+    l7_value_addrspec sp;
+    uint64_t u;
+    uint32_t b;
+    l7_value_portlist pl;
+    size_t count;
+    ck_assert_int_eq(l7_value_parse_addr(&a, NULL, 0, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_prefix(&sp, NULL, 0, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_range(&sp, NULL, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_addrspec(&sp, NULL, 0, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_duration(&u, NULL, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_rate(&u, NULL, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_portlist(&pl, NULL, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_parse_bool(&b, NULL, 0), L7_ESYNTAX);
+    ck_assert_int_eq(l7_value_split(NULL, 0, &count, NULL, 0, ','), L7_ESYNTAX);
+    /* NULL with a length, or a NULL out, is an argument error. */
+    ck_assert_int_eq(l7_value_parse_addr(&a, NULL, 3, 0), L7_EINVAL);
+    ck_assert_int_eq(l7_value_parse_duration(NULL, "1s", 2), L7_EINVAL);
+    ck_assert_int_eq(l7_value_parse_rate(NULL, "1M", 2), L7_EINVAL);
+    ck_assert_int_eq(l7_value_format_rate(NULL, 4, 1), L7_EINVAL);
+    ck_assert_int_eq(l7_value_format_duration(NULL, 0, 61 * L7_NSEC_PER_SEC), 4);
+}
+END_TEST
+
 static Suite *value_suite(void)
 {
     Suite *s = suite_create("value");
@@ -594,6 +621,7 @@ static Suite *value_suite(void)
     tcase_add_test(tc, test_portlist_contains);
     tcase_add_loop_test(tc, test_bool, 0, (int)L7_ARRAY_SIZE(bool_cases));
     tcase_add_loop_test(tc, test_split, 0, (int)L7_ARRAY_SIZE(split_cases));
+    tcase_add_test(tc, test_null_and_empty);
     suite_add_tcase(s, tc);
     return s;
 }
