@@ -370,6 +370,14 @@ START_TEST(test_refresh_range)
                                      NULL};
     ck_assert_int_eq(l7_addrlist_add(al, id, &net, &dyn, 0), L7_OK);
     ck_assert_int_eq(has(al, id, "10.9.255.255", 9 * s), 1);
+    if (_i == 1) {
+        /* Make the entry part of the main array (a removal folds all), so
+         * that its refresh goes through the delta. */
+        ck_assert_int_eq(add_static(al, id, "10.10.0.0/16"), L7_OK);
+        l7_value_addrspec other = spec("10.10.0.0/16");
+        ck_assert_int_eq(l7_addrlist_remove(al, id, &other), L7_OK);
+        ck_assert_int_eq(has(al, id, "10.9.0.1", 9 * s), 1);
+    }
     l7_addrlist_entry_options rule = {sizeof(rule), L7_ADDRLIST_ADD_RULE, 1, 0, 10 * s,
                                       NULL};
     ck_assert_int_eq(l7_addrlist_add(al, id, &net, &rule, 5 * s), L7_OK);
@@ -947,7 +955,7 @@ static Suite *addrlist_suite(void)
     tcase_add_test(tc, test_overlap);
     tcase_add_loop_test(tc, test_ranges_vs_linear, 0, 4);
     tcase_add_loop_test(tc, test_refresh, 0, (int)L7_ARRAY_SIZE(refresh_cases));
-    tcase_add_test(tc, test_refresh_range);
+    tcase_add_loop_test(tc, test_refresh_range, 0, 2);
     tcase_add_loop_test(tc, test_duplicates, 0, (int)L7_ARRAY_SIZE(dup_cases));
     tcase_add_test(tc, test_expired_manual_readd);
     tcase_add_loop_test(tc, test_expiry_boundary, 0, (int)L7_ARRAY_SIZE(expiry_cases));
