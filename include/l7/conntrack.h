@@ -204,8 +204,9 @@ typedef struct l7_conntrack_options {
  * \brief The tuple of one direction of a connection.
  *
  * TCP, UDP, UDP-Lite, SCTP and DCCP use the ports. ICMP/ICMPv6 queries
- * (echo, timestamp, ...) put the identifier in both ports and the query's
- * request type in `icmp_type`. Other protocols leave the ports 0.
+ * (echo, timestamp, ...) put the identifier in both ports and, in
+ * `icmp_type`, the type a packet of that direction carries (echo: 8 in the
+ * original tuple, 0 in the reply tuple). Other protocols leave the ports 0.
  */
 typedef struct l7_ct_tuple {
     l7_addr src;         /**< source address */
@@ -213,7 +214,7 @@ typedef struct l7_ct_tuple {
     uint16_t sport;      /**< source port, host order (ICMP: identifier) */
     uint16_t dport;      /**< destination port, host order (ICMP: identifier) */
     uint8_t l4_proto;    /**< IP protocol number */
-    uint8_t icmp_type;   /**< ICMP: the request type of the query; else 0 */
+    uint8_t icmp_type;   /**< ICMP: this direction's query type; else 0 */
     uint8_t reserved[2]; /**< always 0 */
 } l7_ct_tuple;
 
