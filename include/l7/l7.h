@@ -12,6 +12,7 @@
 #include "l7/pattern.h"
 #include "l7/protoset.h"
 #include "l7/inspect.h"
+#include "l7/conntrack.h"
 #include "l7/addrlist.h"
 #include "l7/tz.h"
 #include "l7/timematch.h"
