@@ -1,0 +1,211 @@
+/*
+ * gen-check: every frame of every scenario goes through libl7's parser
+ * and must get the status the generator meant (L7_PACKET_OK except the
+ * malformed ones); every checksum of a well-formed frame is recomputed by
+ * an independent reading of the headers. Also checks that TCP sequence
+ * numbers line up per direction and that timestamps never go back.
+ *
+ * usage: gen-check            (all scenarios, built in memory)
+ */
+#include "gen.h"
+
+#include <l7/packet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t sum16(const uint8_t *p, size_t len)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        s += rd16(p + i);
+    if (len & 1)
+        s += (uint32_t)p[len - 1] << 8;
+    return s;
+}
+
+static int folds_to_ffff(uint32_t s)
+{
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return s == 0xffff;
+}
+
+/* Returns NULL when all checksums in the frame verify, else what failed. */
+static const char *verify_checksums(const uint8_t *f, size_t len, int l4_partial)
+{
+    if (len < 14)
+        return "short frame";
+    uint16_t et = rd16(f + 12);
+    const uint8_t *ip = f + 14;
+    size_t avail = len - 14;
+    uint8_t proto;
+    const uint8_t *l4;
+    size_t l4len;
+    uint32_t pseudo;
+    if (et == 0x0800) {
+        size_t hl = (size_t)(ip[0] & 15) * 4;
+        size_t tot = rd16(ip + 2);
+        if (hl < 20 || tot > avail || tot < hl)
+            return "bad IPv4 lengths";
+        if (!folds_to_ffff(sum16(ip, hl)))
+            return "IPv4 header checksum";
+        if (l4_partial || (rd16(ip + 6) & 0x3fff))
+            return NULL; /* a fragment: layer 4 spans several frames */
+        proto = ip[9];
+        l4 = ip + hl;
+        l4len = tot - hl;
+        pseudo = sum16(ip + 12, 8) + proto + (uint32_t)l4len;
+        if (proto == 1)
+            pseudo = 0;
+    } else if (et == 0x86dd) {
+        if (avail < 40)
+            return "short IPv6";
+        size_t plen = rd16(ip + 4), off = 40;
+        if (40 + plen > avail)
+            return "bad IPv6 length";
+        proto = ip[6];
+        while (proto == 0 || proto == 60 || proto == 43) {
+            if (off + 8 > 40 + plen)
+                return "bad extension header";
+            uint8_t next = ip[off];
+            off += ((size_t)ip[off + 1] + 1) * 8;
+            proto = next;
+        }
+        l4 = ip + off;
+        l4len = 40 + plen - off;
+        pseudo = sum16(ip + 8, 32) + proto + (uint32_t)(l4len >> 16) +
+                 (uint32_t)(l4len & 0xffff);
+    } else {
+        return "not IP";
+    }
+    if (proto != 6 && proto != 17 && proto != 1 && proto != 58)
+        return "unexpected protocol";
+    if (proto == 17 && rd16(l4 + 6) == 0)
+        return "UDP checksum missing";
+    if (proto == 17 && rd16(l4 + 4) != l4len)
+        return "UDP length";
+    if (!folds_to_ffff(sum16(l4, l4len) + pseudo))
+        return "layer-4 checksum";
+    return NULL;
+}
+
+/* TCP: each segment's sequence number must be where the previous one of
+ * its direction ended (the generator never retransmits). */
+typedef struct seqtrack {
+    uint8_t key[40]; /* addresses + ports of one direction */
+    uint32_t next;
+} seqtrack;
+
+static int check_seq(seqtrack *t, size_t *count, size_t cap, const l7_packet *p)
+{
+    if (l7_packet_l4_proto(p) != 6)
+        return 0;
+    seqtrack k;
+    memset(&k, 0, sizeof(k));
+    memcpy(k.key, l7_packet_src(p)->bytes, 16);
+    memcpy(k.key + 16, l7_packet_dst(p)->bytes, 16);
+    uint16_t sp = l7_packet_sport(p), dp = l7_packet_dport(p);
+    memcpy(k.key + 32, &sp, 2);
+    memcpy(k.key + 34, &dp, 2);
+    uint8_t fl = l7_packet_tcp_flags(p);
+    uint32_t adv =
+        l7_packet_payload_len(p) + ((fl & (L7_TCP_SYN | L7_TCP_FIN)) ? 1 : 0);
+    for (size_t i = 0; i < *count; i++) {
+        if (memcmp(t[i].key, k.key, sizeof(k.key)) == 0) {
+            if (fl & L7_TCP_SYN) { /* a new connection on a reused tuple */
+                t[i].next = l7_packet_tcp_seq(p) + adv;
+                return 0;
+            }
+            if (t[i].next != l7_packet_tcp_seq(p))
+                return -1;
+            t[i].next += adv;
+            return 0;
+        }
+    }
+    if (*count < cap) {
+        k.next = l7_packet_tcp_seq(p) + adv;
+        t[(*count)++] = k;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    l7_packet *pkt;
+    if (l7_packet_create(&pkt, NULL) != L7_OK)
+        return 1;
+    enum { SEQCAP = 4096 };
+    seqtrack *seqs = malloc(SEQCAP * sizeof(*seqs));
+    int bad = 0;
+    for (size_t si = 0; si < gen_scenario_count(); si++) {
+        const gen_scenario *s = gen_scenario_at(si);
+        gen_capture c;
+        if (!seqs || gen_capture_build(&c, s) < 0) {
+            fprintf(stderr, "%s: out of memory\n", s->name);
+            return 1;
+        }
+        size_t nseq = 0, malformed = 0, tcp = 0, udp = 0, icmp = 0, frags = 0;
+        uint64_t last = 0, bytes = 0;
+        for (size_t i = 0; i < c.count; i++) {
+            const gen_packet *gp = &c.pkts[i];
+            bytes += gp->len;
+            if (gp->ts_ns < last) {
+                fprintf(stderr, "%s: frame %zu goes back in time\n", s->name, i + 1);
+                bad++;
+            }
+            last = gp->ts_ns;
+            l7_packet_parse(pkt, gp->data, gp->len, L7_LINK_ETHERNET);
+            int st = (int)l7_packet_get_status(pkt);
+            if (st != gp->expect) {
+                fprintf(stderr, "%s: frame %zu: status %s, meant %s\n", s->name, i + 1,
+                        l7_packet_status_name((l7_packet_status)st),
+                        l7_packet_status_name((l7_packet_status)gp->expect));
+                bad++;
+            }
+            if (gp->expect != L7_PACKET_OK) {
+                malformed++;
+                continue;
+            }
+            const char *why = verify_checksums(gp->data, gp->len, gp->l4_partial);
+            if (why) {
+                fprintf(stderr, "%s: frame %zu: %s\n", s->name, i + 1, why);
+                bad++;
+            }
+            if (l7_packet_is_fragment(pkt)) {
+                frags++;
+                continue;
+            }
+            switch (l7_packet_l4_proto(pkt)) {
+            case 6:
+                tcp++;
+                break;
+            case 17:
+                udp++;
+                break;
+            default:
+                icmp++;
+            }
+            if (check_seq(seqs, &nseq, SEQCAP, pkt) < 0) {
+                fprintf(stderr, "%s: frame %zu: TCP sequence gap\n", s->name, i + 1);
+                bad++;
+            }
+        }
+        printf("%-17s %6zu frames %9llu bytes: tcp %zu udp %zu icmp %zu fragments %zu "
+               "malformed %zu\n",
+               s->name, c.count, (unsigned long long)bytes, tcp, udp, icmp, frags,
+               malformed);
+        gen_capture_free(&c);
+    }
+    free(seqs);
+    l7_packet_destroy(pkt);
+    if (bad)
+        fprintf(stderr, "gen-check: %d problem(s)\n", bad);
+    return bad ? 1 : 0;
+}
