@@ -221,6 +221,8 @@ void gen_tcp_init(gen_tcp *f, gen_ctx *g, gen_host *cli, uint16_t sport, gen_hos
     f->cli = cli;
     f->srv = srv;
     f->port[0] = sport ? sport : cli->next_port++;
+    if (sport && sport == cli->next_port)
+        cli->next_port++; /* the next ephemeral flow must not reuse it */
     f->port[1] = dport;
     f->seq[0] = (uint32_t)synth_rand(&g->rng);
     f->seq[1] = (uint32_t)synth_rand(&g->rng);

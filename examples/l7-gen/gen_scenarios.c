@@ -64,7 +64,8 @@ static void dns_lookup(gen_ctx *g, uint64_t t, gen_host *cli, office *o,
     uint8_t q[512], r[512];
     uint16_t id = (uint16_t)synth_rand(&g->rng);
     uint16_t qtype = g->v6 ? 28 : 1;
-    uint16_t port = cli->next_port++;
+    /* Stub resolvers pick a random source port (RFC 5452). */
+    uint16_t port = (uint16_t)gen_rand_range(g, 49152, 65535);
     size_t ql = synth_dns_query(q, sizeof(q), id, name, qtype);
     size_t rl = synth_dns_response(r, sizeof(r), id, name, qtype, addr_of(g, answer));
     /* IPv6: the resolver's queries carry a hop-by-hop header. */
