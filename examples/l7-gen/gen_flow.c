@@ -265,8 +265,10 @@ static void tcp_packet(gen_tcp *f, uint64_t ts, int dir, uint8_t flags,
     l4[13] = flags;
     /* SYNs carry the unscaled window; later ones are scaled by 2^7. */
     put16(l4 + 14, (flags & SYN) ? (dir ? 65160 : 64240) : (dir ? 509 : 502));
-    memcpy(l4 + 20, opts, optlen);
-    memcpy(l4 + hl, data, len);
+    if (optlen)
+        memcpy(l4 + 20, opts, optlen);
+    if (len)
+        memcpy(l4 + hl, data, len);
     gen_ipopt o = {dir == 0 ? f->v6ext : 0, 0, 0, -1};
     size_t n = gen_frame(f->g, frame, f->cli, f->srv, dir, 6, l4, hl + len, &o);
     gen_emit(f->g, ts, frame, n, L7_PACKET_OK);
@@ -361,7 +363,8 @@ void gen_udp(gen_ctx *g, uint64_t ts, gen_host *cli, uint16_t cport, gen_host *s
     put16(l4 + 2, dir ? cport : sport);
     put16(l4 + 4, (uint32_t)(8 + len));
     put16(l4 + 6, 0);
-    memcpy(l4 + 8, data, len);
+    if (len)
+        memcpy(l4 + 8, data, len);
     gen_ipopt o = {v6ext, 0, 0, -1};
     size_t n = gen_frame(g, frame, cli, srv, dir, 17, l4, 8 + len, &o);
     gen_emit(g, ts, frame, n, L7_PACKET_OK);
