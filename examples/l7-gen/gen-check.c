@@ -5,13 +5,16 @@
  * an independent reading of the headers. Also checks that TCP sequence
  * numbers line up per direction and that timestamps never go back. IPv4
  * fragments are reassembled with libl7's defrag table and the datagrams
- * checked whole.
+ * checked whole. Every connection is classified with the seed office's
+ * protocols (libl7's inspect module, classify-all), and the `window`
+ * scenario's flows must come out as tests/scenarios/README.md says.
  *
  * usage: gen-check            (all scenarios, built in memory)
  */
 #include "gen.h"
 
 #include <l7/defrag.h>
+#include <l7/inspect.h>
 #include <l7/packet.h>
 
 #include <stdio.h>
@@ -149,6 +152,128 @@ static int check_seq(seqtrack *t, size_t *count, size_t cap, const l7_packet *p)
     return 0;
 }
 
+/* ---- classification with the seed office's protocols ----------------------- */
+
+/* examples/office.rsc's layer7-protocol definitions, as regex text. */
+static const char *const office_protocols[][2] = {
+    {"facebook", "^.*(facebook|fbcdn).*$"},
+    {"youtube", "^.*(youtube|googlevideo).*$"},
+    {"netflix", "^.*(netflix|nflxvideo).*$"},
+    {"bittorrent", "^(\\x13BitTorrent protocol|\\x42\\x54:)"},
+    {"steam", "^.*(steam|steamcontent).*$"},
+    {"teamviewer", "^.*(teamviewer|dyngate).*$"},
+};
+
+typedef struct conn {
+    l7_addr cli, srv;
+    uint16_t cport, sport;
+    uint8_t proto;
+    uint64_t packets;
+    l7_inspect_state *state;
+} conn;
+
+typedef struct conntab {
+    conn *v;
+    size_t n, cap;
+} conntab;
+
+static conn *conn_of(conntab *t, const l7_packet *p, l7_inspector *insp)
+{
+    const l7_addr *s = l7_packet_src(p), *d = l7_packet_dst(p);
+    uint16_t sp = l7_packet_sport(p), dp = l7_packet_dport(p);
+    uint8_t proto = l7_packet_l4_proto(p);
+    for (size_t i = 0; i < t->n; i++) {
+        conn *c = &t->v[i];
+        if (c->proto != proto)
+            continue;
+        if ((l7_addr_equal(&c->cli, s) && l7_addr_equal(&c->srv, d) && c->cport == sp &&
+             c->sport == dp) ||
+            (l7_addr_equal(&c->cli, d) && l7_addr_equal(&c->srv, s) && c->cport == dp &&
+             c->sport == sp))
+            return c;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        conn *v = realloc(t->v, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        t->v = v;
+        t->cap = cap;
+    }
+    conn *c = &t->v[t->n];
+    memset(c, 0, sizeof(*c));
+    c->cli = *s;
+    c->srv = *d;
+    c->cport = sp;
+    c->sport = dp;
+    c->proto = proto;
+    if (l7_inspect_state_create(&c->state, insp) != L7_OK)
+        return NULL;
+    t->n++;
+    return c;
+}
+
+static void conntab_free(conntab *t, l7_inspector *insp)
+{
+    for (size_t i = 0; i < t->n; i++)
+        l7_inspect_state_destroy(insp, t->v[i].state);
+    free(t->v);
+}
+
+/* What tests/scenarios/README.md says each `window` flow gives (client
+ * port -> protocol; NULL: not classified). */
+static const struct {
+    uint16_t port;
+    const char *proto;
+} window_expect[] = {
+    {44001, "youtube"}, {44002, NULL},      {44003, "youtube"}, {44004, NULL},
+    {44005, "youtube"}, {44006, NULL},      {44007, "netflix"}, {44008, "netflix"},
+    {44009, "youtube"}, {44010, "youtube"}, {44011, "youtube"}, {44012, NULL},
+};
+
+static int check_window(const conntab *t, l7_inspector *insp)
+{
+    int bad = 0;
+    for (size_t i = 0; i < sizeof(window_expect) / sizeof(window_expect[0]); i++) {
+        const conn *c = NULL;
+        for (size_t j = 0; j < t->n && !c; j++)
+            if (t->v[j].cport == window_expect[i].port)
+                c = &t->v[j];
+        int classified =
+            c && l7_inspect_state_status(c->state) == L7_INSPECT_CLASSIFIED;
+        const char *got =
+            c ? l7_inspect_state_protocol_name(insp, c->state) : "missing";
+        const char *want = window_expect[i].proto;
+        if (want ? !classified || strcmp(got, want) != 0 : classified) {
+            fprintf(stderr, "window: port %u classified %s, README says %s\n",
+                    window_expect[i].port, got, want ? want : "not classified");
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void print_tally(const conntab *t, l7_inspector *insp)
+{
+    size_t n = sizeof(office_protocols) / sizeof(office_protocols[0]);
+    printf("                  connections %zu:", t->n);
+    for (size_t k = 0; k <= n; k++) {
+        const char *name = k < n ? office_protocols[k][0] : NULL;
+        size_t count = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            int cl = l7_inspect_state_status(t->v[i].state) == L7_INSPECT_CLASSIFIED;
+            if (name
+                    ? cl && !strcmp(l7_inspect_state_protocol_name(insp, t->v[i].state),
+                                    name)
+                    : !cl)
+                count++;
+        }
+        if (count)
+            printf(" %s %zu", name ? name : "none", count);
+    }
+    printf("\n");
+}
+
 int main(void)
 {
     l7_packet *pkt;
@@ -159,6 +284,17 @@ int main(void)
     int bad = 0;
     l7_defrag_options dopts;
     l7_defrag_options_init(&dopts);
+    l7_protoset *set;
+    l7_inspector *insp;
+    if (l7_protoset_create(&set, NULL, NULL) != L7_OK)
+        return 1;
+    for (size_t k = 0; k < sizeof(office_protocols) / sizeof(office_protocols[0]); k++)
+        if (l7_protoset_add(NULL, set, office_protocols[k][0], office_protocols[k][1],
+                            strlen(office_protocols[k][1]), NULL) != L7_OK)
+            return 1;
+    if (l7_inspect_create(&insp, set, NULL, NULL) != L7_OK)
+        return 1;
+    l7_protoset_destroy(set); /* the inspector holds its own reference */
     for (size_t si = 0; si < gen_scenario_count(); si++) {
         const gen_scenario *s = gen_scenario_at(si);
         gen_capture c;
@@ -168,6 +304,7 @@ int main(void)
         }
         size_t nseq = 0, malformed = 0, tcp = 0, udp = 0, icmp = 0, frags = 0;
         size_t reassembled = 0;
+        conntab conns = {0};
         /* Fragments go through libl7's reassembly: each datagram that
          * completes must verify as a whole. */
         l7_defrag *defrag;
@@ -230,6 +367,12 @@ int main(void)
             default:
                 icmp++;
             }
+            conn *cn = conn_of(&conns, pkt, insp);
+            if (!cn)
+                return 1;
+            cn->packets++;
+            l7_inspect_classify(insp, cn->state, cn->packets, l7_packet_payload(pkt),
+                                l7_packet_payload_len(pkt));
             if (check_seq(seqs, &nseq, SEQCAP, pkt) < 0) {
                 fprintf(stderr, "%s: frame %zu: TCP sequence gap\n", s->name, i + 1);
                 bad++;
@@ -242,6 +385,10 @@ int main(void)
                "(reassembled %zu, left %u) malformed %zu\n",
                s->name, c.count, (unsigned long long)bytes, tcp, udp, icmp, frags,
                reassembled, ds.pending_datagrams, malformed);
+        print_tally(&conns, insp);
+        if (!strcmp(s->name, "window"))
+            bad += check_window(&conns, insp);
+        conntab_free(&conns, insp);
         /* What tests/scenarios/README.md promises. */
         if (!strcmp(s->name, "malformed") &&
             (reassembled != 2 || ds.pending_datagrams != 1 || malformed != 11)) {
@@ -251,6 +398,7 @@ int main(void)
         gen_capture_free(&c);
     }
     free(seqs);
+    l7_inspect_destroy(insp);
     l7_packet_destroy(pkt);
     if (bad)
         fprintf(stderr, "gen-check: %d problem(s)\n", bad);
