@@ -132,6 +132,17 @@ typedef struct l7_inspect_stats {
     uint64_t classified;
     /** Connections given up as `unknown`. */
     uint64_t unknown;
+    /**
+     * Regexp runs saved: a protocol whose anchored regexp was shown unable
+     * to match the connection whatever bytes follow is not run again.
+     */
+    uint64_t regex_skipped;
+    /**
+     * Buffer bytes the regexp runs started after: a run that resumes where
+     * an earlier run on the same connection proved nothing new can begin
+     * skips the bytes before that point (each skipped byte counted once).
+     */
+    uint64_t bytes_skipped;
 } l7_inspect_stats;
 
 /**
