@@ -99,8 +99,17 @@ static void gen_pattern(text *t, uint64_t *r)
 {
     t->n = 0;
     t->s[0] = '\0';
-    uint32_t kind = below(r, 8);
-    if (kind == 0) { /* the RouterOS wrapper, stripped by the compiler */
+    uint32_t kind = below(r, 10);
+    if (kind >= 8) { /* a short word over {a, b}: matches as long as the
+                      * pattern cross packet boundaries all the time */
+        uint32_t n = 2 + below(r, 5);
+        if (kind == 9)
+            put(t, "^");
+        for (uint32_t i = 0; i < n; i++)
+            put(t, below(r, 2) ? "a" : "b");
+        if (below(r, 4) == 0)
+            put(t, "$");
+    } else if (kind == 0) { /* the RouterOS wrapper, stripped by the compiler */
         put(t, "^.*");
         gen_seq(t, r, 1);
         put(t, ".*$");
@@ -143,6 +152,10 @@ static void gen_packets(packets *p, uint64_t *r, const uint8_t *sample, size_t s
     if (sample) {
         n = sample_len < sizeof(stream) ? sample_len : sizeof(stream);
         memcpy(stream, sample, n);
+    } else if (below(r, 3) == 0) {
+        static const uint8_t ab[] = {'a', 'b', 'A', 'B', 0};
+        while (n < want)
+            stream[n++] = ab[below(r, sizeof(ab))];
     } else if (below(r, 2)) {
         while (n < want)
             stream[n++] = alphabet[below(r, sizeof(alphabet))];
