@@ -27,7 +27,7 @@ struct l7_pattern {
     uint32_t max_len; /* longest match in bytes, L7_PATTERN_LEN_INF if unbounded */
     uint8_t stripped;
     uint8_t jit;
-    uint8_t anchored; /* every top-level alternative starts with `^` */
+    uint8_t anchored;    /* every top-level alternative starts with `^` */
     uint8_t jit_partial; /* JIT code for PCRE2_PARTIAL_SOFT exists too */
 };
 

@@ -51,15 +51,15 @@ static void put(text *t, const char *s)
 /* Atoms drawn from a small alphabet so that matches, near-misses and
  * partial matches at the end of the buffer are all frequent. */
 static const char *const atoms[] = {
-    "a",     "b",           "c",          "ab",       "A",      "x",
-    "\\x0a", "\\xe3",       ".",          "[ab]",     "[^a]",   "[a-c]",
-    " ",     "[\\x01-\\x0a]", "[[:digit:]]", "1",        "\\.",    "\\x41",
-    "bc",    "[^\\x0a]",    "get ",       "\\x13bit", "abc",    "\\$",
+    "a",           "b",   "c",    "ab",    "A",     "x",        "\\x0a",
+    "\\xe3",       ".",   "[ab]", "[^a]",  "[a-c]", " ",        "[\\x01-\\x0a]",
+    "[[:digit:]]", "1",   "\\.",  "\\x41", "bc",    "[^\\x0a]", "get ",
+    "\\x13bit",    "abc", "\\$",
 };
 
-static const char *const quants[] = {"",      "",    "",      "",      "",   "?",
-                                     "*",     "+",   "{1,3}", "{2}",   "{0,2}",
-                                     "{1,}",  "*?",  "+?",    "{3,5}", "??"};
+static const char *const quants[] = {"",   "",   "",      "",    "",      "?",
+                                     "*",  "+",  "{1,3}", "{2}", "{0,2}", "{1,}",
+                                     "*?", "+?", "{3,5}", "??"};
 
 static void gen_alt(text *t, uint64_t *r, unsigned depth, bool top);
 
@@ -137,13 +137,26 @@ static const uint8_t alphabet[] = {'a', 'b', 'c', 'A',  'B',  'x',  '\n', 0,
                                    'i', 'a', 'b', 'c',  '$',  0x0a, 'T',  'B'};
 
 static const char *const fragments[] = {
-    "abc", "get ", "GET / HTTP/1.1\r\nHost: www.youtube.com\r\n\r\n", "\x13" "bit",
-    "ab", "x", "\n", "AB", "ba", "c$", "1.1", "\xe3\xe3", "bitTorrent protocol",
+    "abc",
+    "get ",
+    "GET / HTTP/1.1\r\nHost: www.youtube.com\r\n\r\n",
+    "\x13"
+    "bit",
+    "ab",
+    "x",
+    "\n",
+    "AB",
+    "ba",
+    "c$",
+    "1.1",
+    "\xe3\xe3",
+    "bitTorrent protocol",
 };
 
 /* A stream: random bytes of a small alphabet, or fragments glued together,
  * or (when given) a corpus sample; then cut into packets. */
-static void gen_packets(packets *p, uint64_t *r, const uint8_t *sample, size_t sample_len)
+static void gen_packets(packets *p, uint64_t *r, const uint8_t *sample,
+                        size_t sample_len)
 {
     uint8_t stream[14 * 400];
     size_t n = 0, want = below(r, 6) == 0 ? 2000 + below(r, 2500) : below(r, 700);
@@ -234,7 +247,8 @@ static bool ref_run(ref *r, uint32_t id)
 {
     if (!l7_protoset_enabled(r->set, id))
         return false;
-    int m = l7_pattern_match(l7_protoset_pattern(r->set, id), r->scratch, r->buf, r->len);
+    int m =
+        l7_pattern_match(l7_protoset_pattern(r->set, id), r->scratch, r->buf, r->len);
     ck_assert_int_ge(m, 0);
     if (m == L7_PATTERN_LIMIT)
         r->limited = true;
@@ -249,7 +263,8 @@ static int ref_status(const ref *r)
 {
     if (r->unknown)
         return L7_INSPECT_UNKNOWN;
-    return r->result == L7_PROTO_ID_UNSET ? L7_INSPECT_INSPECTING : L7_INSPECT_CLASSIFIED;
+    return r->result == L7_PROTO_ID_UNSET ? L7_INSPECT_INSPECTING
+                                          : L7_INSPECT_CLASSIFIED;
 }
 
 static int ref_classify(ref *r, uint64_t k, const uint8_t *d, size_t n)
@@ -378,8 +393,8 @@ static void run_case(l7_protoset *set, const packets *p, uint64_t *r, bool rules
                 x = L7_INSPECT_NO;
             if (x != y) {
                 differ = true;
-                snprintf(why, sizeof(why), "packet %zu rule %u for id %u: %d/%d", k + 1, i,
-                         id, x, y);
+                snprintf(why, sizeof(why), "packet %zu rule %u for id %u: %d/%d", k + 1,
+                         i, id, x, y);
             }
         }
     }
@@ -485,9 +500,11 @@ static const char *const seed_regexps[][2] = {
 
 static const char *const seed_streams[] = {
     "GET /api/v12/items HTTP/1.1\r\nHost: api.example\r\n\r\n",
-    "GET /watch?v=x HTTP/1.1\r\nHost: www.youtube.com\r\nUser-Agent: CustomApp/2\r\n\r\n",
+    "GET /watch?v=x HTTP/1.1\r\nHost: www.youtube.com\r\nUser-Agent: "
+    "CustomApp/2\r\n\r\n",
     "POST /upload HTTP/1.0\r\nHost: rr3.googlevideo.com\r\n\r\nbody",
-    "\x13" "BitTorrent protocol\0\0\0\0\0\0\0\0",
+    "\x13"
+    "BitTorrent protocol\0\0\0\0\0\0\0\0",
     "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP host\r\n\r\n",
     "\xf4\xbe\x03\x00\x01payload",
     "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 static.xx.fbcdn.net",
@@ -523,9 +540,9 @@ START_TEST(test_seed_regexps)
             uint8_t stream[3000];
             size_t len = 0;
             while (len < 200 + below(&r, 2400)) {
-                const char *f = below(&r, 3)
-                                    ? seed_streams[below(&r, L7_ARRAY_SIZE(seed_streams))]
-                                    : fragments[below(&r, L7_ARRAY_SIZE(fragments))];
+                const char *f =
+                    below(&r, 3) ? seed_streams[below(&r, L7_ARRAY_SIZE(seed_streams))]
+                                 : fragments[below(&r, L7_ARRAY_SIZE(fragments))];
                 size_t k = strlen(f);
                 for (size_t i = 0; i < k && len < sizeof(stream); i++)
                     stream[len++] = (uint8_t)f[i];
@@ -596,7 +613,8 @@ START_TEST(test_corpus_regexps)
     char *samples[200];
     size_t nsamples = 0;
     dh = opendir(dir);
-    for (struct dirent *e; dh && (e = readdir(dh)) && nsamples < L7_ARRAY_SIZE(samples);)
+    for (struct dirent *e;
+         dh && (e = readdir(dh)) && nsamples < L7_ARRAY_SIZE(samples);)
         if (e->d_name[0] != '.')
             samples[nsamples++] = strdup(e->d_name);
     if (dh)
@@ -610,7 +628,8 @@ START_TEST(test_corpus_regexps)
         uint8_t *data = NULL;
         size_t len = 0;
         if (nsamples && c % 4 != 3) {
-            snprintf(path, sizeof(path), "%s/%s", dir, samples[below(&r, (uint32_t)nsamples)]);
+            snprintf(path, sizeof(path), "%s/%s", dir,
+                     samples[below(&r, (uint32_t)nsamples)]);
             data = l7t_read_file(path, &len);
         }
         gen_packets(&p, &r, data, len);
