@@ -243,10 +243,19 @@ L7_NOINLINE static int collect(l7_inspector *insp, l7_inspect_state *st,
         st->buf = nb;
         st->cap = (uint32_t)ncap;
     }
+    /* NULs are rare in most payloads: copy the runs between them. */
     uint32_t added = 0;
-    for (size_t i = 0; i < len && added < room; i++) {
-        if (payload[i])
-            st->buf[st->len + added++] = payload[i];
+    const uint8_t *p = payload, *end = payload + len;
+    while (p < end && added < room) {
+        const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+        size_t run = (size_t)((nul ? nul : end) - p);
+        if (run > room - added)
+            run = room - added;
+        memcpy(st->buf + st->len + added, p, run);
+        added += (uint32_t)run;
+        if (!nul)
+            break;
+        p = nul + 1;
     }
     if (added) {
         st->len += added;
