@@ -501,8 +501,11 @@ int l7_inspect_classify(l7_inspector *insp, l7_inspect_state *state, uint64_t pa
     if (!st->len)
         return st->status;
     /* Set order, first match wins. A multi-pattern prefilter would narrow
-     * this loop to its candidate ids; the per-buffer memo already keeps a
-     * protocol from running twice on the same bytes. */
+     * this loop to its candidate ids. An id it rules out for the whole
+     * buffer may also get its `checked` bit for a bounded pattern (no match
+     * in the buffer is all that kind needs); an unbounded one needs the
+     * stronger "no attempt reached the end", which a streaming prefilter
+     * (Hyperscan stream mode) can give, and an anchored one "dead". */
     const l7_protoset *set = insp->set;
     for (uint32_t id = 0; id < set->bound; id++) {
         const l7_proto *p = &set->items[id];
