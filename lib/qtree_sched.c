@@ -1,0 +1,456 @@
+/*
+ * The queue tree's scheduler: which leaf sends next (routeros-spec.md
+ * §7.3), in O(depth) per packet instead of a scan of every backlogged leaf.
+ *
+ * It gives exactly the choices of the original flat scan (qtree_ref.c,
+ * checked packet by packet by the differential test): every leaf holding
+ * packets is green (sends on its own CIR), borrowing from the green
+ * ancestor at depth d (the deepest lender first; the root lends without
+ * limit) or blocked; the best (level, priority) class is served by deficit
+ * round robin in activation order.
+ *
+ * Instead of evaluating every leaf at each dequeue, each queue that holds
+ * packets keeps its mode (red: MIR in debt; green: neither bucket in debt;
+ * yellow: only the CIR in debt) and the next time that mode can change by
+ * itself, in a min-heap. A mode changes only then, when the queue is
+ * charged (a send below it) or when its rates change; each change updates,
+ * in O(depth x priorities):
+ *  - per priority, a bitset over activation positions of green leaves and
+ *    one of yellow leaves;
+ *  - cnt[p] of each inner queue: active yellow leaves of priority p below it
+ *    whose path up to it is all yellow (those that would borrow from it);
+ *  - borrow[d][p] of the root: the sum of cnt[p] over green queues at depth
+ *    d, i.e. how many leaves borrow from depth d right now.
+ * The best class comes from the counters; the round robin walks that
+ * class's bitset from its cursor. A borrowing class walks the yellow leaves
+ * of its priority and skips those that borrow from another depth or are
+ * blocked by a red ancestor: the only part whose cost grows with the number
+ * of leaves (when many yellow leaves of one priority are blocked while
+ * others of that priority borrow).
+ */
+#include "qtree_internal.h"
+
+#include <string.h>
+
+#define BITS_NONE UINT32_MAX
+
+/* ---- bitsets ------------------------------------------------------------- */
+
+static void bits_set(qt_bits *b, uint32_t i)
+{
+    for (uint32_t lv = 0; lv < QT_BITS_LV; lv++, i >>= 6) {
+        uint64_t *w = &b->w[lv][i >> 6];
+        uint64_t was = *w;
+        *w = was | 1ull << (i & 63);
+        if (was)
+            return;
+    }
+}
+
+static void bits_clear(qt_bits *b, uint32_t i)
+{
+    for (uint32_t lv = 0; lv < QT_BITS_LV; lv++, i >>= 6) {
+        uint64_t *w = &b->w[lv][i >> 6];
+        *w &= ~(1ull << (i & 63));
+        if (*w)
+            return;
+    }
+}
+
+static inline int bits_test(const qt_bits *b, uint32_t i)
+{
+    return (int)(b->w[0][i >> 6] >> (i & 63) & 1);
+}
+
+/* The smallest set position >= i, or BITS_NONE. */
+static uint32_t bits_find(const qt_bits *b, uint32_t i)
+{
+    uint32_t lv = 0, r;
+    for (;;) {
+        uint32_t w = i >> 6;
+        if (w >= b->nw[lv])
+            return BITS_NONE;
+        uint64_t m = b->w[lv][w] & (~0ull << (i & 63));
+        if (m) {
+            r = w << 6 | (uint32_t)__builtin_ctzll(m);
+            break;
+        }
+        if (lv + 1 == QT_BITS_LV) {
+            while (++w < b->nw[lv] && !b->w[lv][w])
+                ;
+            if (w >= b->nw[lv])
+                return BITS_NONE;
+            r = w << 6 | (uint32_t)__builtin_ctzll(b->w[lv][w]);
+            break;
+        }
+        i = w + 1;
+        lv++;
+    }
+    while (lv > 0) {
+        lv--;
+        r = r << 6 | (uint32_t)__builtin_ctzll(b->w[lv][r]);
+    }
+    return r;
+}
+
+/* ---- event heap ---------------------------------------------------------- */
+
+static void heap_place(qt_root *r, qt_node *nodes, uint32_t pos, uint32_t x)
+{
+    r->heap[pos] = x;
+    nodes[x].heap_pos = pos;
+}
+
+static void heap_up(qt_root *r, qt_node *nodes, uint32_t pos)
+{
+    uint32_t x = r->heap[pos];
+    uint64_t ev = nodes[x].ev;
+    while (pos > 0) {
+        uint32_t up = (pos - 1) / 2;
+        if (nodes[r->heap[up]].ev <= ev)
+            break;
+        heap_place(r, nodes, pos, r->heap[up]);
+        pos = up;
+    }
+    heap_place(r, nodes, pos, x);
+}
+
+static void heap_down(qt_root *r, qt_node *nodes, uint32_t pos)
+{
+    uint32_t x = r->heap[pos];
+    uint64_t ev = nodes[x].ev;
+    for (;;) {
+        uint32_t c = 2 * pos + 1;
+        if (c >= r->nheap)
+            break;
+        if (c + 1 < r->nheap && nodes[r->heap[c + 1]].ev < nodes[r->heap[c]].ev)
+            c++;
+        if (nodes[r->heap[c]].ev >= ev)
+            break;
+        heap_place(r, nodes, pos, r->heap[c]);
+        pos = c;
+    }
+    heap_place(r, nodes, pos, x);
+}
+
+/* Queue x's next mode change is at `ev` (UINT64_MAX: none by itself). */
+static void heap_set(qt_root *r, qt_node *nodes, uint32_t x, uint64_t ev)
+{
+    qt_node *n = &nodes[x];
+    if (ev == UINT64_MAX) {
+        if (n->heap_pos == QT_NONE)
+            return;
+        uint32_t pos = n->heap_pos, last = r->heap[--r->nheap];
+        n->heap_pos = QT_NONE;
+        if (last != x) {
+            heap_place(r, nodes, pos, last);
+            heap_up(r, nodes, pos);
+            heap_down(r, nodes, nodes[last].heap_pos);
+        }
+        return;
+    }
+    if (n->heap_pos == QT_NONE) {
+        n->ev = ev;
+        heap_place(r, nodes, r->nheap++, x);
+        heap_up(r, nodes, n->heap_pos);
+        return;
+    }
+    uint64_t old = n->ev;
+    n->ev = ev;
+    if (ev < old)
+        heap_up(r, nodes, n->heap_pos);
+    else if (ev > old)
+        heap_down(r, nodes, n->heap_pos);
+}
+
+/* ---- modes and counters -------------------------------------------------- */
+
+static inline uint8_t mode_of(const qt_node *n)
+{
+    return !qt_mir_ok(n) ? QT_RED : qt_cir_ok(n) ? QT_GREEN : QT_YELLOW;
+}
+
+/* The earliest time the cached mode can change without a charge. */
+static uint64_t event_of(const qt_node *n, uint64_t now)
+{
+    if (n->mode == QT_RED)
+        return qt_mir_ready(n, now);
+    if (n->mode == QT_YELLOW)
+        return qt_cir_ready(n, now); /* UINT64_MAX without a CIR */
+    return UINT64_MAX;
+}
+
+/* `delta` (modulo 2^32) yellow leaves of priority p join (leave) the
+ * queues from `a` up, as far as the first queue that is not yellow. */
+static void propagate(qt_root *r, qt_node *nodes, uint32_t a, uint32_t p,
+                      uint32_t delta)
+{
+    for (; a != QT_NONE; a = nodes[a].parent) {
+        qt_node *n = &nodes[a];
+        n->cnt[p] += delta;
+        if (n->mode == QT_GREEN) {
+            r->borrow[n->depth][p] += delta;
+            r->borrow_sum[n->depth] += delta;
+            return;
+        }
+        if (n->mode == QT_RED)
+            return;
+    }
+    r->borrow[0][p] += delta;
+    r->borrow_sum[0] += delta;
+}
+
+/* Add (or remove) what active queue x contributes in its cached mode. */
+static void contrib(l7_qtree *t, qt_root *r, uint32_t x, int add)
+{
+    qt_node *nodes = t->nodes, *n = &nodes[x];
+    if (n->is_leaf) {
+        if (n->mode == QT_GREEN) {
+            if (add) {
+                bits_set(&r->green[n->prio], n->pos);
+                r->ngreen[n->prio]++;
+            } else {
+                bits_clear(&r->green[n->prio], n->pos);
+                r->ngreen[n->prio]--;
+            }
+        } else if (n->mode == QT_YELLOW) {
+            if (add)
+                bits_set(&r->yellow[n->prio], n->pos);
+            else
+                bits_clear(&r->yellow[n->prio], n->pos);
+            propagate(r, nodes, n->parent, n->prio, add ? 1u : UINT32_MAX);
+        }
+        return;
+    }
+    if (n->mode == QT_RED)
+        return;
+    for (uint32_t p = 0; p < QT_PRIOS; p++) {
+        uint32_t c = n->cnt[p];
+        if (!c)
+            continue;
+        uint32_t d = add ? c : 0u - c;
+        if (n->mode == QT_GREEN) {
+            r->borrow[n->depth][p] += d;
+            r->borrow_sum[n->depth] += d;
+        } else {
+            propagate(r, nodes, n->parent, p, d);
+        }
+    }
+}
+
+/* Bring active queue x's mode and next event up to date at `now`. */
+static void refresh(l7_qtree *t, qt_root *r, uint32_t x, uint64_t now)
+{
+    qt_node *n = &t->nodes[x];
+    qt_node_fill(n, now);
+    uint8_t m = mode_of(n);
+    if (m != n->mode) {
+        contrib(t, r, x, 0);
+        n->mode = m;
+        contrib(t, r, x, 1);
+    }
+    heap_set(r, t->nodes, x, event_of(n, now));
+}
+
+/* Depth of the ancestor yellow leaf x borrows from, QT_NONE if blocked. */
+static uint32_t lender_of(const qt_node *nodes, uint32_t x)
+{
+    for (uint32_t a = nodes[x].parent; a != QT_NONE; a = nodes[a].parent) {
+        if (nodes[a].mode == QT_GREEN)
+            return nodes[a].depth;
+        if (nodes[a].mode == QT_RED)
+            return QT_NONE;
+    }
+    return 0;
+}
+
+/* ---- activation ---------------------------------------------------------- */
+
+/* Renumber the active leaves 0, 1, ... in list order and rebuild the
+ * bitsets (leaf `skip` is not attached yet). */
+static L7_NOINLINE void compact(l7_qtree *t, qt_root *r, uint32_t skip)
+{
+    memset(r->bitwords, 0, (size_t)r->nbitwords * sizeof(uint64_t));
+    uint32_t k = 0, x = r->act_head;
+    do {
+        qt_node *n = &t->nodes[x];
+        n->pos = k;
+        r->pos_leaf[k++] = x;
+        if (x != skip && n->mode == QT_GREEN)
+            bits_set(&r->green[n->prio], n->pos);
+        else if (x != skip && n->mode == QT_YELLOW)
+            bits_set(&r->yellow[n->prio], n->pos);
+        x = n->act_next;
+    } while (x != r->act_head);
+    r->pos_next = k;
+}
+
+void qt_sched_leaf_on(l7_qtree *t, uint32_t i, uint64_t now)
+{
+    qt_node *nodes = t->nodes, *n = &nodes[i];
+    qt_root *r = &t->roots[n->root];
+    /* Queues that just got their first packet: no leaf counts on them yet. */
+    for (uint32_t k = n->parent; k != QT_NONE && nodes[k].queued_pkts == 1;
+         k = nodes[k].parent) {
+        qt_node_fill(&nodes[k], now);
+        nodes[k].mode = mode_of(&nodes[k]);
+        heap_set(r, nodes, k, event_of(&nodes[k], now));
+    }
+    if (r->pos_next == r->pos_cap)
+        compact(t, r, i);
+    else {
+        n->pos = r->pos_next++;
+        r->pos_leaf[n->pos] = i;
+    }
+    qt_node_fill(n, now);
+    n->mode = mode_of(n);
+    contrib(t, r, i, 1);
+    heap_set(r, nodes, i, event_of(n, now));
+}
+
+void qt_sched_sent(l7_qtree *t, uint32_t i, uint64_t now)
+{
+    qt_node *nodes = t->nodes, *n = &nodes[i];
+    qt_root *r = &t->roots[n->root];
+    if (n->count == 0) {
+        contrib(t, r, i, 0);
+        heap_set(r, nodes, i, UINT64_MAX);
+    } else {
+        refresh(t, r, i, now);
+    }
+    for (uint32_t k = n->parent; k != QT_NONE; k = nodes[k].parent) {
+        if (nodes[k].queued_pkts == 0) /* idle: its counters are all 0 */
+            heap_set(r, nodes, k, UINT64_MAX);
+        else
+            refresh(t, r, k, now);
+    }
+}
+
+void qt_sched_rates_before(l7_qtree *t, uint32_t q)
+{
+    qt_node *n = &t->nodes[q];
+    if (n->queued_pkts)
+        contrib(t, &t->roots[n->root], q, 0);
+}
+
+void qt_sched_rates_after(l7_qtree *t, uint32_t q, uint64_t now)
+{
+    qt_node *n = &t->nodes[q];
+    if (!n->queued_pkts)
+        return;
+    qt_root *r = &t->roots[n->root];
+    qt_node_fill(n, now);
+    n->mode = mode_of(n);
+    contrib(t, r, q, 1);
+    heap_set(r, t->nodes, q, event_of(n, now));
+}
+
+/* ---- dequeue ------------------------------------------------------------- */
+
+int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now)
+{
+    qt_node *nodes = t->nodes;
+    while (r->nheap && nodes[r->heap[0]].ev <= now)
+        refresh(t, r, r->heap[0], now);
+    /* The best class: green leaves, then borrowers of the deepest lender;
+     * the best priority inside. */
+    uint32_t cls = 0, prio = 0, lender = 0;
+    while (prio < QT_PRIOS && !r->ngreen[prio])
+        prio++;
+    if (prio == QT_PRIOS) {
+        cls = 1;
+        lender = QT_LENDERS;
+        while (lender > 0 && !r->borrow_sum[lender - 1])
+            lender--;
+        if (lender == 0) {
+            qt_set_idle(out, L7_QTREE_WAIT,
+                        r->nheap ? nodes[r->heap[0]].ev : UINT64_MAX);
+            return L7_OK;
+        }
+        lender--;
+        for (prio = 0; !r->borrow[lender][prio]; prio++)
+            ;
+    }
+    /* Deficit round robin in activation order, separate credit for sending
+     * on one's own CIR and for borrowing: the last leaf served keeps going
+     * while it has credit, then the next one gets a quantum. */
+    const qt_bits *b = cls ? &r->yellow[prio] : &r->green[prio];
+    uint32_t pick = r->cursor[cls][prio];
+    if (pick == QT_NONE || !bits_test(b, nodes[pick].pos) ||
+        (cls && lender_of(nodes, pick) != lender) || nodes[pick].deficit[cls] <= 0) {
+        uint32_t from = pick == QT_NONE ? 0 : nodes[pick].pos + 1, wraps = 0;
+        for (;;) {
+            uint32_t pos = bits_find(b, from);
+            if (pos == BITS_NONE) {
+                pos = bits_find(b, 0);
+                /* The counters promised a candidate: never loop forever. */
+                if (pos == BITS_NONE || ++wraps > 2 + L7_QTREE_MAX_PACKET / QT_MTU)
+                    return L7_EINTERNAL;
+            }
+            uint32_t x = r->pos_leaf[pos];
+            if (!cls || lender_of(nodes, x) == lender) {
+                nodes[x].deficit[cls] += QT_MTU;
+                if (nodes[x].deficit[cls] > 0) {
+                    pick = x;
+                    break;
+                }
+            }
+            from = pos + 1;
+        }
+    }
+    r->cursor[cls][prio] = pick;
+    qt_leaf_send(t, pick, cls ? lender : nodes[pick].depth, 1, now, out);
+    return L7_OK;
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+int qt_sched_init(l7_qtree *t)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        t->nodes[i].heap_pos = QT_NONE;
+    for (uint32_t ri = 0; ri < t->nroots; ri++) {
+        qt_root *r = &t->roots[ri];
+        uint32_t leaves = 0, nodes = 0;
+        for (uint32_t i = 0; i < t->n; i++) {
+            if (t->nodes[i].root == ri) {
+                nodes++;
+                leaves += t->nodes[i].is_leaf;
+            }
+        }
+        /* Room for twice the leaves: a renumbering (O(leaves)) comes at
+         * most once per `leaves` activations. */
+        r->pos_cap = 2 * leaves + 64;
+        uint32_t nw[QT_BITS_LV], per = 0;
+        for (uint32_t lv = 0, bits = r->pos_cap; lv < QT_BITS_LV; lv++) {
+            nw[lv] = (bits + 63) / 64;
+            per += nw[lv];
+            bits = nw[lv];
+        }
+        r->nbitwords = 2 * QT_PRIOS * per;
+        r->bitwords = l7_calloc(&t->alloc, r->nbitwords, sizeof(uint64_t));
+        r->pos_leaf = l7_malloc(&t->alloc, (size_t)r->pos_cap * sizeof(uint32_t));
+        r->heap = l7_malloc(&t->alloc, (size_t)(nodes ? nodes : 1) * sizeof(uint32_t));
+        if (!r->bitwords || !r->pos_leaf || !r->heap)
+            return L7_ENOMEM;
+        uint64_t *w = r->bitwords;
+        for (uint32_t s = 0; s < 2 * QT_PRIOS; s++) {
+            qt_bits *b = s < QT_PRIOS ? &r->green[s] : &r->yellow[s - QT_PRIOS];
+            for (uint32_t lv = 0; lv < QT_BITS_LV; lv++) {
+                b->w[lv] = w;
+                b->nw[lv] = nw[lv];
+                w += nw[lv];
+            }
+        }
+    }
+    return L7_OK;
+}
+
+void qt_sched_free(l7_qtree *t)
+{
+    for (uint32_t ri = 0; t->roots && ri < t->nroots; ri++) {
+        l7_free(&t->alloc, t->roots[ri].bitwords);
+        l7_free(&t->alloc, t->roots[ri].pos_leaf);
+        l7_free(&t->alloc, t->roots[ri].heap);
+    }
+}
