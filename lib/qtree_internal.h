@@ -154,6 +154,9 @@ typedef struct qt_root {
      * from, priority); depth 0 is the root, which always lends. */
     uint32_t borrow[QT_LENDERS][QT_PRIOS];
     uint32_t borrow_sum[QT_LENDERS];
+    uint8_t borrow_prios[QT_LENDERS]; /* bit p: borrow[d][p] != 0 */
+    uint32_t borrow_depths;           /* bit d: borrow_sum[d] != 0 */
+    uint32_t green_prios;             /* bit p: ngreen[p] != 0 */
     uint32_t nbitwords;
     uint32_t *heap; /* min-heap of queues by qt_node::ev */
     uint32_t nheap;

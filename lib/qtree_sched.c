@@ -180,6 +180,14 @@ static uint64_t event_of(const qt_node *n, uint64_t now)
     return UINT64_MAX;
 }
 
+/* `delta` (modulo 2^32) more leaves borrow from depth d at priority p. */
+static inline void borrow_add(qt_root *r, uint32_t d, uint32_t p, uint32_t delta)
+{
+    uint32_t c = r->borrow[d][p] += delta, sum = r->borrow_sum[d] += delta;
+    r->borrow_prios[d] = (uint8_t)((r->borrow_prios[d] & ~(1u << p)) | (c != 0) << p);
+    r->borrow_depths = (r->borrow_depths & ~(1u << d)) | (uint32_t)(sum != 0) << d;
+}
+
 /* `delta` (modulo 2^32) yellow leaves of priority p join (leave) the
  * queues from `a` up, as far as the first queue that is not yellow. */
 static void propagate(qt_root *r, qt_node *nodes, uint32_t a, uint32_t p,
@@ -189,15 +197,13 @@ static void propagate(qt_root *r, qt_node *nodes, uint32_t a, uint32_t p,
         qt_node *n = &nodes[a];
         n->cnt[p] += delta;
         if (n->mode == QT_GREEN) {
-            r->borrow[n->depth][p] += delta;
-            r->borrow_sum[n->depth] += delta;
+            borrow_add(r, n->depth, p, delta);
             return;
         }
         if (n->mode == QT_RED)
             return;
     }
-    r->borrow[0][p] += delta;
-    r->borrow_sum[0] += delta;
+    borrow_add(r, 0, p, delta);
 }
 
 /* Add (or remove) what active queue x contributes in its cached mode. */
@@ -209,9 +215,11 @@ static void contrib(l7_qtree *t, qt_root *r, uint32_t x, int add)
             if (add) {
                 bits_set(&r->green[n->prio], n->pos);
                 r->ngreen[n->prio]++;
+                r->green_prios |= 1u << n->prio;
             } else {
                 bits_clear(&r->green[n->prio], n->pos);
-                r->ngreen[n->prio]--;
+                if (--r->ngreen[n->prio] == 0)
+                    r->green_prios &= ~(1u << n->prio);
             }
         } else if (n->mode == QT_YELLOW) {
             if (add)
@@ -230,8 +238,7 @@ static void contrib(l7_qtree *t, qt_root *r, uint32_t x, int add)
             continue;
         uint32_t d = add ? c : 0u - c;
         if (n->mode == QT_GREEN) {
-            r->borrow[n->depth][p] += d;
-            r->borrow_sum[n->depth] += d;
+            borrow_add(r, n->depth, p, d);
         } else {
             propagate(r, nodes, n->parent, p, d);
         }
@@ -354,22 +361,16 @@ int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now
         refresh(t, r, r->heap[0], now);
     /* The best class: green leaves, then borrowers of the deepest lender;
      * the best priority inside. */
-    uint32_t cls = 0, prio = 0, lender = 0;
-    while (prio < QT_PRIOS && !r->ngreen[prio])
-        prio++;
-    if (prio == QT_PRIOS) {
+    uint32_t cls = 0, prio, lender = 0;
+    if (r->green_prios) {
+        prio = (uint32_t)__builtin_ctz(r->green_prios);
+    } else if (r->borrow_depths) {
         cls = 1;
-        lender = QT_LENDERS;
-        while (lender > 0 && !r->borrow_sum[lender - 1])
-            lender--;
-        if (lender == 0) {
-            qt_set_idle(out, L7_QTREE_WAIT,
-                        r->nheap ? nodes[r->heap[0]].ev : UINT64_MAX);
-            return L7_OK;
-        }
-        lender--;
-        for (prio = 0; !r->borrow[lender][prio]; prio++)
-            ;
+        lender = 31u - (uint32_t)__builtin_clz(r->borrow_depths);
+        prio = (uint32_t)__builtin_ctz(r->borrow_prios[lender]);
+    } else {
+        qt_set_idle(out, L7_QTREE_WAIT, r->nheap ? nodes[r->heap[0]].ev : UINT64_MAX);
+        return L7_OK;
     }
     /* Deficit round robin in activation order, separate credit for sending
      * on one's own CIR and for borrowing: the last leaf served keeps going
