@@ -134,6 +134,13 @@ typedef struct qt_markmap {
     uint32_t leaf;
 } qt_markmap;
 
+/* When a queue's mode may next change by itself. */
+typedef struct qt_event {
+    uint64_t at;
+    uint32_t node;
+    uint32_t pad;
+} qt_event;
+
 typedef struct qt_root {
     char *name;
     uint32_t act_head; /* circular list of leaves with packets (DRR order) */
@@ -158,7 +165,7 @@ typedef struct qt_root {
     uint32_t borrow_depths;           /* bit d: borrow_sum[d] != 0 */
     uint32_t green_prios;             /* bit p: ngreen[p] != 0 */
     uint32_t nbitwords;
-    uint32_t *heap; /* min-heap of queues by qt_node::ev */
+    qt_event *heap; /* min-heap of the queues' next mode changes */
     uint32_t nheap;
 } qt_root;
 

@@ -95,71 +95,70 @@ static uint32_t bits_find(const qt_bits *b, uint32_t i)
 
 /* ---- event heap ---------------------------------------------------------- */
 
-static void heap_place(qt_root *r, qt_node *nodes, uint32_t pos, uint32_t x)
+/* Event times live in the heap itself: sifting reads no queue. */
+static inline void heap_place(qt_root *r, qt_node *nodes, uint32_t pos, qt_event e)
 {
-    r->heap[pos] = x;
-    nodes[x].heap_pos = pos;
+    r->heap[pos] = e;
+    nodes[e.node].heap_pos = pos;
 }
 
 static void heap_up(qt_root *r, qt_node *nodes, uint32_t pos)
 {
-    uint32_t x = r->heap[pos];
-    uint64_t ev = nodes[x].ev;
+    qt_event e = r->heap[pos];
     while (pos > 0) {
         uint32_t up = (pos - 1) / 2;
-        if (nodes[r->heap[up]].ev <= ev)
+        if (r->heap[up].at <= e.at)
             break;
         heap_place(r, nodes, pos, r->heap[up]);
         pos = up;
     }
-    heap_place(r, nodes, pos, x);
+    heap_place(r, nodes, pos, e);
 }
 
 static void heap_down(qt_root *r, qt_node *nodes, uint32_t pos)
 {
-    uint32_t x = r->heap[pos];
-    uint64_t ev = nodes[x].ev;
+    qt_event e = r->heap[pos];
     for (;;) {
         uint32_t c = 2 * pos + 1;
         if (c >= r->nheap)
             break;
-        if (c + 1 < r->nheap && nodes[r->heap[c + 1]].ev < nodes[r->heap[c]].ev)
+        if (c + 1 < r->nheap && r->heap[c + 1].at < r->heap[c].at)
             c++;
-        if (nodes[r->heap[c]].ev >= ev)
+        if (r->heap[c].at >= e.at)
             break;
         heap_place(r, nodes, pos, r->heap[c]);
         pos = c;
     }
-    heap_place(r, nodes, pos, x);
+    heap_place(r, nodes, pos, e);
 }
 
-/* Queue x's next mode change is at `ev` (UINT64_MAX: none by itself). */
-static void heap_set(qt_root *r, qt_node *nodes, uint32_t x, uint64_t ev)
+/* Queue x's next mode change is at `at` (UINT64_MAX: none by itself). */
+static void heap_set(qt_root *r, qt_node *nodes, uint32_t x, uint64_t at)
 {
     qt_node *n = &nodes[x];
-    if (ev == UINT64_MAX) {
+    if (at == UINT64_MAX) {
         if (n->heap_pos == QT_NONE)
             return;
-        uint32_t pos = n->heap_pos, last = r->heap[--r->nheap];
+        uint32_t pos = n->heap_pos;
+        qt_event last = r->heap[--r->nheap];
         n->heap_pos = QT_NONE;
-        if (last != x) {
+        if (last.node != x) {
             heap_place(r, nodes, pos, last);
             heap_up(r, nodes, pos);
-            heap_down(r, nodes, nodes[last].heap_pos);
+            heap_down(r, nodes, nodes[last.node].heap_pos);
         }
         return;
     }
     if (n->heap_pos == QT_NONE) {
-        n->ev = ev;
-        heap_place(r, nodes, r->nheap++, x);
+        heap_place(r, nodes, r->nheap++, (qt_event){at, x, 0});
         heap_up(r, nodes, n->heap_pos);
         return;
     }
-    uint64_t old = n->ev;
-    n->ev = ev;
-    if (ev < old)
+    uint64_t old = r->heap[n->heap_pos].at;
+    r->heap[n->heap_pos].at = at;
+    if (at < old)
         heap_up(r, nodes, n->heap_pos);
-    else if (ev > old)
+    else if (at > old)
         heap_down(r, nodes, n->heap_pos);
 }
 
@@ -357,8 +356,8 @@ void qt_sched_rates_after(l7_qtree *t, uint32_t q, uint64_t now)
 int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now)
 {
     qt_node *nodes = t->nodes;
-    while (r->nheap && nodes[r->heap[0]].ev <= now)
-        refresh(t, r, r->heap[0], now);
+    while (r->nheap && r->heap[0].at <= now)
+        refresh(t, r, r->heap[0].node, now);
     /* The best class: green leaves, then borrowers of the deepest lender;
      * the best priority inside. */
     uint32_t cls = 0, prio, lender = 0;
@@ -369,7 +368,7 @@ int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now
         lender = 31u - (uint32_t)__builtin_clz(r->borrow_depths);
         prio = (uint32_t)__builtin_ctz(r->borrow_prios[lender]);
     } else {
-        qt_set_idle(out, L7_QTREE_WAIT, r->nheap ? nodes[r->heap[0]].ev : UINT64_MAX);
+        qt_set_idle(out, L7_QTREE_WAIT, r->nheap ? r->heap[0].at : UINT64_MAX);
         return L7_OK;
     }
     /* Deficit round robin in activation order, separate credit for sending
@@ -431,7 +430,7 @@ int qt_sched_init(l7_qtree *t)
         r->nbitwords = 2 * QT_PRIOS * per;
         r->bitwords = l7_calloc(&t->alloc, r->nbitwords, sizeof(uint64_t));
         r->pos_leaf = l7_malloc(&t->alloc, (size_t)r->pos_cap * sizeof(uint32_t));
-        r->heap = l7_malloc(&t->alloc, (size_t)(nodes ? nodes : 1) * sizeof(uint32_t));
+        r->heap = l7_malloc(&t->alloc, (size_t)(nodes ? nodes : 1) * sizeof(qt_event));
         if (!r->bitwords || !r->pos_leaf || !r->heap)
             return L7_ENOMEM;
         uint64_t *w = r->bitwords;
