@@ -183,6 +183,9 @@ struct l7_qtree {
     uint64_t created;
     uint64_t last_now;
     uint32_t reference; /* use the reference scheduler (qtree_ref.c) */
+    /* Per queue: index in its root's event heap, QT_NONE. Apart from the
+     * queues so that sifting the heap touches one small array. */
+    uint32_t *heap_pos;
 };
 
 /* Run-time helpers used by both files. */

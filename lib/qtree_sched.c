@@ -96,26 +96,26 @@ static uint32_t bits_find(const qt_bits *b, uint32_t i)
 /* ---- event heap ---------------------------------------------------------- */
 
 /* Event times live in the heap itself: sifting reads no queue. */
-static inline void heap_place(qt_root *r, qt_node *nodes, uint32_t pos, qt_event e)
+static inline void heap_place(qt_root *r, uint32_t *hp, uint32_t pos, qt_event e)
 {
     r->heap[pos] = e;
-    nodes[e.node].heap_pos = pos;
+    hp[e.node] = pos;
 }
 
-static void heap_up(qt_root *r, qt_node *nodes, uint32_t pos)
+static void heap_up(qt_root *r, uint32_t *hp, uint32_t pos)
 {
     qt_event e = r->heap[pos];
     while (pos > 0) {
         uint32_t up = (pos - 1) / 2;
         if (r->heap[up].at <= e.at)
             break;
-        heap_place(r, nodes, pos, r->heap[up]);
+        heap_place(r, hp, pos, r->heap[up]);
         pos = up;
     }
-    heap_place(r, nodes, pos, e);
+    heap_place(r, hp, pos, e);
 }
 
-static void heap_down(qt_root *r, qt_node *nodes, uint32_t pos)
+static void heap_down(qt_root *r, uint32_t *hp, uint32_t pos)
 {
     qt_event e = r->heap[pos];
     for (;;) {
@@ -126,40 +126,39 @@ static void heap_down(qt_root *r, qt_node *nodes, uint32_t pos)
             c++;
         if (r->heap[c].at >= e.at)
             break;
-        heap_place(r, nodes, pos, r->heap[c]);
+        heap_place(r, hp, pos, r->heap[c]);
         pos = c;
     }
-    heap_place(r, nodes, pos, e);
+    heap_place(r, hp, pos, e);
 }
 
 /* Queue x's next mode change is at `at` (UINT64_MAX: none by itself). */
-static void heap_set(qt_root *r, qt_node *nodes, uint32_t x, uint64_t at)
+static void heap_set(qt_root *r, uint32_t *hp, uint32_t x, uint64_t at)
 {
-    qt_node *n = &nodes[x];
     if (at == UINT64_MAX) {
-        if (n->heap_pos == QT_NONE)
+        if (hp[x] == QT_NONE)
             return;
-        uint32_t pos = n->heap_pos;
+        uint32_t pos = hp[x];
         qt_event last = r->heap[--r->nheap];
-        n->heap_pos = QT_NONE;
+        hp[x] = QT_NONE;
         if (last.node != x) {
-            heap_place(r, nodes, pos, last);
-            heap_up(r, nodes, pos);
-            heap_down(r, nodes, nodes[last.node].heap_pos);
+            heap_place(r, hp, pos, last);
+            heap_up(r, hp, pos);
+            heap_down(r, hp, hp[last.node]);
         }
         return;
     }
-    if (n->heap_pos == QT_NONE) {
-        heap_place(r, nodes, r->nheap++, (qt_event){at, x, 0});
-        heap_up(r, nodes, n->heap_pos);
+    if (hp[x] == QT_NONE) {
+        heap_place(r, hp, r->nheap++, (qt_event){at, x, 0});
+        heap_up(r, hp, hp[x]);
         return;
     }
-    uint64_t old = r->heap[n->heap_pos].at;
-    r->heap[n->heap_pos].at = at;
+    uint64_t old = r->heap[hp[x]].at;
+    r->heap[hp[x]].at = at;
     if (at < old)
-        heap_up(r, nodes, n->heap_pos);
+        heap_up(r, hp, hp[x]);
     else if (at > old)
-        heap_down(r, nodes, n->heap_pos);
+        heap_down(r, hp, hp[x]);
 }
 
 /* ---- modes and counters -------------------------------------------------- */
@@ -255,7 +254,7 @@ static void refresh(l7_qtree *t, qt_root *r, uint32_t x, uint64_t now)
         n->mode = m;
         contrib(t, r, x, 1);
     }
-    heap_set(r, t->nodes, x, event_of(n, now));
+    heap_set(r, t->heap_pos, x, event_of(n, now));
 }
 
 /* Depth of the ancestor yellow leaf x borrows from, QT_NONE if blocked. */
@@ -300,7 +299,7 @@ void qt_sched_leaf_on(l7_qtree *t, uint32_t i, uint64_t now)
          k = nodes[k].parent) {
         qt_node_fill(&nodes[k], now);
         nodes[k].mode = mode_of(&nodes[k]);
-        heap_set(r, nodes, k, event_of(&nodes[k], now));
+        heap_set(r, t->heap_pos, k, event_of(&nodes[k], now));
     }
     if (r->pos_next == r->pos_cap)
         compact(t, r, i);
@@ -311,7 +310,7 @@ void qt_sched_leaf_on(l7_qtree *t, uint32_t i, uint64_t now)
     qt_node_fill(n, now);
     n->mode = mode_of(n);
     contrib(t, r, i, 1);
-    heap_set(r, nodes, i, event_of(n, now));
+    heap_set(r, t->heap_pos, i, event_of(n, now));
 }
 
 void qt_sched_sent(l7_qtree *t, uint32_t i, uint64_t now)
@@ -320,13 +319,13 @@ void qt_sched_sent(l7_qtree *t, uint32_t i, uint64_t now)
     qt_root *r = &t->roots[n->root];
     if (n->count == 0) {
         contrib(t, r, i, 0);
-        heap_set(r, nodes, i, UINT64_MAX);
+        heap_set(r, t->heap_pos, i, UINT64_MAX);
     } else {
         refresh(t, r, i, now);
     }
     for (uint32_t k = n->parent; k != QT_NONE; k = nodes[k].parent) {
         if (nodes[k].queued_pkts == 0) /* idle: its counters are all 0 */
-            heap_set(r, nodes, k, UINT64_MAX);
+            heap_set(r, t->heap_pos, k, UINT64_MAX);
         else
             refresh(t, r, k, now);
     }
@@ -348,7 +347,7 @@ void qt_sched_rates_after(l7_qtree *t, uint32_t q, uint64_t now)
     qt_node_fill(n, now);
     n->mode = mode_of(n);
     contrib(t, r, q, 1);
-    heap_set(r, t->nodes, q, event_of(n, now));
+    heap_set(r, t->heap_pos, q, event_of(n, now));
 }
 
 /* ---- dequeue ------------------------------------------------------------- */
@@ -407,8 +406,11 @@ int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now
 
 int qt_sched_init(l7_qtree *t)
 {
+    t->heap_pos = l7_malloc(&t->alloc, (size_t)(t->n ? t->n : 1) * sizeof(uint32_t));
+    if (!t->heap_pos)
+        return L7_ENOMEM;
     for (uint32_t i = 0; i < t->n; i++)
-        t->nodes[i].heap_pos = QT_NONE;
+        t->heap_pos[i] = QT_NONE;
     for (uint32_t ri = 0; ri < t->nroots; ri++) {
         qt_root *r = &t->roots[ri];
         uint32_t leaves = 0, nodes = 0;
@@ -448,6 +450,7 @@ int qt_sched_init(l7_qtree *t)
 
 void qt_sched_free(l7_qtree *t)
 {
+    l7_free(&t->alloc, t->heap_pos);
     for (uint32_t ri = 0; t->roots && ri < t->nroots; ri++) {
         l7_free(&t->alloc, t->roots[ri].bitwords);
         l7_free(&t->alloc, t->roots[ri].pos_leaf);
