@@ -409,7 +409,8 @@ typedef struct l7_qtree_packet {
  * \param tree the tree
  * \param root root id
  * \param now current time (ns)
- * \return #L7_OK or #L7_EINVAL
+ * \return #L7_OK or #L7_EINVAL (#L7_EINTERNAL would be a scheduler bug: its
+ *         counters promised a leaf that its round robin could not find)
  */
 L7_API int l7_qtree_dequeue(l7_qtree_packet *out, l7_qtree *tree, uint32_t root,
                             uint64_t now);
