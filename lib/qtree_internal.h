@@ -116,9 +116,12 @@ typedef struct qt_node {
     uint32_t act_pos;                    /* index in the root's act_ids */
     uint8_t is_leaf, kind, active, mode; /* mode: QT_RED.. (qtree_sched.c) */
     /* scheduler state (qtree_sched.c) */
-    uint64_t ev;            /* next time the mode may change by itself */
-    uint32_t heap_pos;      /* index in the root's event heap, QT_NONE */
-    uint32_t pos;           /* leaf: position in the root's active order */
+    uint32_t pos; /* leaf: position in the root's active order */
+    /* Yellow leaves found blocked by their red parent are "parked" on the
+     * parent's list, out of the yellow bitset, until it stops being red. */
+    uint32_t park_head;            /* inner: first parked child, QT_NONE */
+    uint32_t park_next, park_prev; /* leaf: links in the parent's list */
+    uint8_t parked;
     uint32_t cnt[QT_PRIOS]; /* inner: active leaves per priority whose path
                              * up to this queue is all yellow */
     /* statistics (inner queues count their subtree) */

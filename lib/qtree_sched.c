@@ -24,9 +24,11 @@
  * The best class comes from the counters; the round robin walks that
  * class's bitset from its cursor. A borrowing class walks the yellow leaves
  * of its priority and skips those that borrow from another depth or are
- * blocked by a red ancestor: the only part whose cost grows with the number
- * of leaves (when many yellow leaves of one priority are blocked while
- * others of that priority borrow).
+ * blocked by a red ancestor. A leaf found blocked by its own parent is
+ * parked on the parent until the parent stops being red, so it is stepped
+ * over once per red spell of its parent, not at every dequeue. Leaves
+ * blocked higher up, or borrowing from another depth, are stepped over at
+ * every walk: the part whose cost still grows with the number of leaves.
  */
 #include "qtree_internal.h"
 
@@ -204,6 +206,46 @@ static void propagate(qt_root *r, qt_node *nodes, uint32_t a, uint32_t p,
     borrow_add(r, 0, p, delta);
 }
 
+/* ---- parking ------------------------------------------------------------- */
+
+/* Yellow leaf x, met by a round robin walk while its parent is red, leaves
+ * the yellow bitset so that later walks do not step over it again. */
+static void park(l7_qtree *t, qt_root *r, uint32_t x)
+{
+    qt_node *nodes = t->nodes, *n = &nodes[x], *p = &nodes[n->parent];
+    bits_clear(&r->yellow[n->prio], n->pos);
+    n->parked = 1;
+    n->park_prev = QT_NONE;
+    n->park_next = p->park_head;
+    if (p->park_head != QT_NONE)
+        nodes[p->park_head].park_prev = x;
+    p->park_head = x;
+}
+
+static void unpark(l7_qtree *t, uint32_t x)
+{
+    qt_node *nodes = t->nodes, *n = &nodes[x];
+    if (n->park_prev != QT_NONE)
+        nodes[n->park_prev].park_next = n->park_next;
+    else
+        nodes[n->parent].park_head = n->park_next;
+    if (n->park_next != QT_NONE)
+        nodes[n->park_next].park_prev = n->park_prev;
+    n->parked = 0;
+}
+
+/* Inner queue x stopped being red: its parked children may borrow again.
+ * Each was parked by a walk that stepped over it, which pays for this. */
+static void unpark_all(l7_qtree *t, qt_root *r, uint32_t x)
+{
+    qt_node *nodes = t->nodes;
+    for (uint32_t c = nodes[x].park_head; c != QT_NONE; c = nodes[c].park_next) {
+        nodes[c].parked = 0;
+        bits_set(&r->yellow[nodes[c].prio], nodes[c].pos);
+    }
+    nodes[x].park_head = QT_NONE;
+}
+
 /* Add (or remove) what active queue x contributes in its cached mode. */
 static void contrib(l7_qtree *t, qt_root *r, uint32_t x, int add)
 {
@@ -222,6 +264,8 @@ static void contrib(l7_qtree *t, qt_root *r, uint32_t x, int add)
         } else if (n->mode == QT_YELLOW) {
             if (add)
                 bits_set(&r->yellow[n->prio], n->pos);
+            else if (n->parked)
+                unpark(t, x);
             else
                 bits_clear(&r->yellow[n->prio], n->pos);
             propagate(r, nodes, n->parent, n->prio, add ? 1u : UINT32_MAX);
@@ -251,6 +295,8 @@ static void refresh(l7_qtree *t, qt_root *r, uint32_t x, uint64_t now)
     uint8_t m = mode_of(n);
     if (m != n->mode) {
         contrib(t, r, x, 0);
+        if (n->mode == QT_RED && !n->is_leaf)
+            unpark_all(t, r, x);
         n->mode = m;
         contrib(t, r, x, 1);
     }
@@ -283,7 +329,7 @@ static L7_NOINLINE void compact(l7_qtree *t, qt_root *r, uint32_t skip)
         r->pos_leaf[k++] = x;
         if (x != skip && n->mode == QT_GREEN)
             bits_set(&r->green[n->prio], n->pos);
-        else if (x != skip && n->mode == QT_YELLOW)
+        else if (x != skip && n->mode == QT_YELLOW && !n->parked)
             bits_set(&r->yellow[n->prio], n->pos);
         x = n->act_next;
     } while (x != r->act_head);
@@ -345,7 +391,10 @@ void qt_sched_rates_after(l7_qtree *t, uint32_t q, uint64_t now)
         return;
     qt_root *r = &t->roots[n->root];
     qt_node_fill(n, now);
+    uint8_t old = n->mode;
     n->mode = mode_of(n);
+    if (old == QT_RED && n->mode != QT_RED && !n->is_leaf)
+        unpark_all(t, r, q);
     contrib(t, r, q, 1);
     heap_set(r, t->heap_pos, q, event_of(n, now));
 }
@@ -387,12 +436,15 @@ int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now
                     return L7_EINTERNAL;
             }
             uint32_t x = r->pos_leaf[pos];
-            if (!cls || lender_of(nodes, x) == lender) {
+            uint32_t l = cls ? lender_of(nodes, x) : lender;
+            if (l == lender) {
                 nodes[x].deficit[cls] += QT_MTU;
                 if (nodes[x].deficit[cls] > 0) {
                     pick = x;
                     break;
                 }
+            } else if (l == QT_NONE && nodes[nodes[x].parent].mode == QT_RED) {
+                park(t, r, x);
             }
             from = pos + 1;
         }
@@ -409,8 +461,10 @@ int qt_sched_init(l7_qtree *t)
     t->heap_pos = l7_malloc(&t->alloc, (size_t)(t->n ? t->n : 1) * sizeof(uint32_t));
     if (!t->heap_pos)
         return L7_ENOMEM;
-    for (uint32_t i = 0; i < t->n; i++)
+    for (uint32_t i = 0; i < t->n; i++) {
         t->heap_pos[i] = QT_NONE;
+        t->nodes[i].park_head = QT_NONE;
+    }
     for (uint32_t ri = 0; ri < t->nroots; ri++) {
         qt_root *r = &t->roots[ri];
         uint32_t leaves = 0, nodes = 0;

@@ -74,7 +74,9 @@
  * (lending depth, priority) find the class to serve, and bitsets per
  * priority give the round robin's next leaf. One walk remains: serving a
  * borrowing class steps over yellow leaves of the same priority that borrow
- * from another depth or are held by a red ancestor (O(depth) each). The
+ * from another depth or are held by a red ancestor (O(depth) each; a leaf
+ * held by its own parent is stepped over once, then set aside until the
+ * parent can lend again). The
  * choices are exactly those of a plain evaluation of every leaf (a test
  * compares them packet by packet). A WAIT's `next` is the earliest time at
  * which any queue holding packets can change mode: a lower bound, so
