@@ -176,7 +176,7 @@ int main(int argc, char **argv)
            "sched/10-leaf", "scan/sched");
     for (int sh = 0; sh < SHAPES; sh++)
         for (int s = 0; s < 3; s++)
-            printf("%-11s %7u %8.0f ns %6.0f ns %12.1fx %8.0fx\n", shape_names[sh],
+            printf("%-11s %7u %8.0f ns %6.0f ns %12.1fx %9.1fx\n", shape_names[sh],
                    sizes[s], med[1][s][sh], med[0][s][sh],
                    med[0][s][sh] / med[0][0][sh], med[1][s][sh] / med[0][s][sh]);
     /* The scan runs fewer pairs on big trees, so its share differs. */
