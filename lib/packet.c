@@ -442,9 +442,11 @@ static l7_packet_status parse_ipv6(l7_packet *pkt, uint32_t off)
                 pkt->ipv6_frag_nh_ptr = nh_ptr;
                 pkt->ipv6_frag_next = next;
                 /* RFC 8200 4.5: non-last fragments are multiples of 8;
-                 * the reassembled payload fits the 16-bit length. */
+                 * the reassembled payload fits the 16-bit length. That
+                 * payload is the unfragmentable headers without this
+                 * 8-byte Fragment header, plus the fragmentable part. */
                 if ((more && (pkt->frag_data_len == 0 || pkt->frag_data_len % 8)) ||
-                    (data - off - 40) + frag_off + pkt->frag_data_len > 65535)
+                    (pos - off - 40) + frag_off + pkt->frag_data_len > 65535)
                     return L7_PACKET_BAD_FRAGMENT;
                 if (frag_off) {
                     pkt->l4_proto = next;
