@@ -2,8 +2,9 @@
  * IPv4/IPv6 fragment reassembly with bounded memory and a timeout.
  *
  * Policy follows Linux (net/ipv4/inet_fragment.c and ip_fragment.c since
- * 4.19, net/ipv6/reassembly.c): an exact duplicate is dropped alone, any
- * other overlap kills the whole datagram (RFC 5722), a datagram lives
+ * 4.19, net/ipv6/netfilter/nf_conntrack_reasm.c): a fragment whose bytes
+ * are all held already is a duplicate, dropped alone; any other overlap
+ * kills the whole datagram (RFC 5722), a datagram lives
  * ipfrag_time (30 s) from its first fragment, and over ipfrag_high_thresh
  * (4 MiB) new fragments are refused. The figures are Linux's defaults.
  *
@@ -312,6 +313,16 @@ static int keep_header(l7_defrag *d, dgram *g, const l7_packet *pkt)
     return L7_OK;
 }
 
+/* Whether the held fragments cover [start, end) without a gap. */
+static bool covered(const dgram *g, uint32_t start, uint32_t end)
+{
+    uint32_t reach = start;
+    for (size_t i = 0; i < g->nfrags && g->frags[i].start <= reach; i++)
+        if (g->frags[i].end > reach)
+            reach = g->frags[i].end;
+    return reach >= end;
+}
+
 /* A datagram created for a fragment that could not be stored holds
  * nothing: do not let it wait for its timeout. */
 static l7_defrag_result refuse(l7_defrag *d, dgram *g, uint64_t cookie, int *err)
@@ -396,6 +407,11 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         if (same)
             return drop_one(d, cookie, &d->st.duplicates);
         if (touches) {
+            /* Linux calls a fragment that lies inside data already held
+             * a duplicate, not an overlap; a last fragment still has to
+             * say where the datagram ends, so it gets no such pass. */
+            if (pkt->more_fragments && covered(g, start, end))
+                return drop_one(d, cookie, &d->st.duplicates);
             d->st.overlaps++;
             drop_dgram(d, g, &cookie);
             return L7_DEFRAG_DROPPED;

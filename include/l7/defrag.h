@@ -23,11 +23,12 @@
  * for IPv4 and (source, destination, identification) for IPv6.
  *
  * Overlap policy (as Linux since 4.19, and RFC 5722 for IPv6): a fragment
- * that repeats exactly the range of one already held is a duplicate: it
- * alone is dropped and the datagram goes on. Any other overlap drops the
- * whole datagram. So do fragments that would make the datagram larger than
- * 65535 bytes, a second "last" fragment that disagrees on the end, and data
- * beyond the end.
+ * that repeats the range of one already held, or (unless it is a last
+ * fragment) lies wholly inside data already held, is a duplicate: it
+ * alone is dropped and the datagram goes on, keeping the bytes it first
+ * received. Any other overlap drops the whole datagram. So do fragments that would make
+ * the datagram larger than 65535 bytes, a second "last" fragment that disagrees on the
+ * end, and data beyond the end.
  *
  * Timeout (as Linux ipfrag_time): a datagram not complete
  * l7_defrag_options.timeout_ns after its first fragment arrived is dropped
