@@ -16,6 +16,7 @@
 #include "l7/defrag.h"
 #include "packet_internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define DEFRAG_DEFAULT_TIMEOUT   (30ull * L7_NSEC_PER_SEC)
@@ -75,6 +76,18 @@ struct l7_defrag {
     l7_defrag_stats st;
 };
 
+/* Sizes of the first versions of the public structs. Callers built against
+ * an older header pass these; later versions only grow at the end, so the
+ * checks below must keep accepting them (never compare with sizeof). */
+#define DEFRAG_OPTIONS_V1_SIZE 32u
+#define DEFRAG_STATS_V1_SIZE   88u
+_Static_assert(offsetof(l7_defrag_options, max_memory) + sizeof(uint64_t) ==
+                   DEFRAG_OPTIONS_V1_SIZE,
+               "l7_defrag_options v1 layout");
+_Static_assert(offsetof(l7_defrag_stats, dropped_fragments) + sizeof(uint64_t) ==
+                   DEFRAG_STATS_V1_SIZE,
+               "l7_defrag_stats v1 layout");
+
 void l7_defrag_options_init(l7_defrag_options *out)
 {
     if (!out)
@@ -96,7 +109,7 @@ int l7_defrag_create(l7_defrag **out, const l7_defrag_options *opts,
     l7_defrag_options o;
     l7_defrag_options_init(&o);
     if (opts) {
-        if (opts->size < sizeof(l7_defrag_options))
+        if (opts->size < DEFRAG_OPTIONS_V1_SIZE)
             return L7_EINVAL;
         if (opts->max_fragments)
             o.max_fragments = opts->max_fragments;
@@ -526,13 +539,16 @@ int l7_defrag_expire(l7_defrag *defrag, uint64_t now, l7_defrag_drop_fn drop,
 
 int l7_defrag_get_stats(l7_defrag_stats *out, const l7_defrag *defrag)
 {
-    if (!out || !defrag || out->size < sizeof(l7_defrag_stats))
+    if (!out || !defrag || out->size < DEFRAG_STATS_V1_SIZE)
         return L7_EINVAL;
+    /* An older caller's struct is shorter: fill only what it has. */
+    size_t n =
+        out->size < sizeof(l7_defrag_stats) ? out->size : sizeof(l7_defrag_stats);
     l7_defrag_stats st = defrag->st;
-    st.size = (uint32_t)sizeof(st);
+    st.size = (uint32_t)n;
     st.pending_datagrams = defrag->count;
     st.memory = defrag->mem + defrag->buf_cap +
                 ((size_t)defrag->opt.max_fragments + 1) * sizeof(uint64_t);
-    memcpy(out, &st, sizeof(st));
+    memcpy(out, &st, n);
     return L7_OK;
 }
