@@ -37,6 +37,7 @@ typedef struct dgram {
     struct dgram *hnext;       /* hash chain */
     struct dgram *prev, *next; /* arrival order */
     uint64_t deadline;
+    uint64_t born; /* `now` of its first fragment */
     uint32_t hash;
     /* key */
     uint8_t version, proto;
@@ -379,6 +380,7 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         memcpy(g->dst, dst, 16);
         g->deadline =
             now > UINT64_MAX - d->opt.timeout_ns ? UINT64_MAX : now + d->opt.timeout_ns;
+        g->born = now;
         g->mem = sizeof(*g);
         d->mem += g->mem;
         g->hnext = d->buckets[h & d->mask];
@@ -521,8 +523,16 @@ int l7_defrag_expire(l7_defrag *defrag, uint64_t now, l7_defrag_drop_fn drop,
         return L7_EINVAL;
     defrag->buf_len = 0;
     defrag->ncookies = 0;
+    /* The list is in arrival order, which is deadline order while time
+     * runs forward. A head that began more than a timeout after `now` means
+     * the clock stepped back (or a frame carried a bogus time): left alone it
+     * would shield every later datagram from expiring, so it goes too. */
+    uint64_t horizon = now > UINT64_MAX - defrag->opt.timeout_ns
+                           ? UINT64_MAX
+                           : now + defrag->opt.timeout_ns;
     int n = 0;
-    while (defrag->oldest && defrag->oldest->deadline <= now) {
+    while (defrag->oldest &&
+           (defrag->oldest->deadline <= now || defrag->oldest->born > horizon)) {
         dgram *g = defrag->oldest;
         if (drop)
             for (size_t i = 0; i < g->nfrags; i++)

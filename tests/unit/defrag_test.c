@@ -470,6 +470,47 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+/* The clock may step back (NTP, a pcap with one bogus timestamp): a datagram
+ * stamped in the future must not sit at the head of the expiry list and
+ * shield every later one from expiring, which would fill the table. */
+START_TEST(test_timeout_clock_step_back)
+{
+    static uint8_t orig[256], frame[256];
+    original(4, orig, 64, 17);
+    l7_packet *pkt;
+    l7_defrag *df;
+    ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
+    ck_assert_int_eq(l7_defrag_create(&df, NULL, NULL), L7_OK);
+    const uint64_t t0 = L7T_SEC(1700000000);
+    struct {
+        uint32_t id;
+        uint64_t t;
+    } adds[] = {{1, t0 + L7T_SEC(3600)}, {2, t0}, {3, t0 + L7T_SEC(10)}};
+    for (size_t k = 0; k < L7_ARRAY_SIZE(adds); k++) {
+        size_t fn = fragment(4, orig, 0, 24, true, adds[k].id, frame);
+        l7_packet_parse_l3(pkt, frame, fn);
+        l7_defrag_result r;
+        ck_assert_int_eq(l7_defrag_add(&r, df, pkt, 60 + k, adds[k].t), L7_OK);
+        ck_assert_int_eq(r, L7_DEFRAG_PENDING);
+    }
+    struct dropped d = {{0}, 0};
+    /* 30 s after datagram 2 began: it expires, and datagram 1, which claims
+     * to have begun an hour from now, is dropped as stale; 3 stays. */
+    ck_assert_int_eq(l7_defrag_expire(df, t0 + L7T_SEC(30), on_drop, &d), 2);
+    ck_assert_uint_eq(d.n, 2);
+    ck_assert_uint_eq(d.cookies[0], 60);
+    ck_assert_uint_eq(d.cookies[1], 61);
+    l7_defrag_stats st = {.size = sizeof(st)};
+    l7_defrag_get_stats(&st, df);
+    ck_assert_uint_eq(st.pending_datagrams, 1);
+    d.n = 0;
+    ck_assert_int_eq(l7_defrag_expire(df, t0 + L7T_SEC(40), on_drop, &d), 1);
+    ck_assert_uint_eq(d.cookies[0], 62);
+    l7_defrag_destroy(df);
+    l7_packet_destroy(pkt);
+}
+END_TEST
+
 /* ---- limits --------------------------------------------------------------------- */
 
 static const struct limit_case {
@@ -758,6 +799,7 @@ static Suite *defrag_suite(void)
     tcase_add_loop_test(tc, test_overlaps, 0, (int)L7_ARRAY_SIZE(overlap_cases));
     tcase_add_test(tc, test_duplicate_then_complete);
     tcase_add_test(tc, test_timeout);
+    tcase_add_test(tc, test_timeout_clock_step_back);
     tcase_add_loop_test(tc, test_limits, 0, (int)L7_ARRAY_SIZE(limit_cases));
     tcase_add_test(tc, test_too_big);
     tcase_add_test(tc, test_keys);
