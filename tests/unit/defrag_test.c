@@ -591,6 +591,35 @@ END_TEST
 
 /* Each fragment is within bounds, but the first fragment's 60-byte header
  * makes the whole datagram longer than 65535 bytes. */
+/* The largest IPv6 datagram: a 65535-byte payload (hop-by-hop header and
+ * fragmentable part; the Fragment header does not count, RFC 8200 4.5). */
+START_TEST(test_ipv6_largest)
+{
+    static uint8_t orig[70000], frame[70000];
+    size_t n = original(6, orig, 65519, 17);
+    ck_assert_uint_eq(n, 40 + 65535);
+    l7_packet *pkt;
+    l7_defrag *df;
+    ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
+    ck_assert_int_eq(l7_defrag_create(&df, NULL, NULL), L7_OK);
+    uint32_t parts[2][3] = {{0, 32768, 1}, {32768, 65527 - 32768, 0}};
+    l7_defrag_result r = L7_DEFRAG_DROPPED;
+    for (int k = 0; k < 2; k++) {
+        size_t fn = fragment(6, orig, parts[k][0], parts[k][1], parts[k][2], 3, frame);
+        l7_packet_parse_l3(pkt, frame, fn);
+        ck_assert_int_eq(l7_packet_get_status(pkt), L7_PACKET_OK);
+        ck_assert_int_eq(l7_defrag_add(&r, df, pkt, (uint64_t)k, 0), L7_OK);
+    }
+    ck_assert_int_eq(r, L7_DEFRAG_COMPLETE);
+    uint32_t len;
+    const uint8_t *dg = l7_defrag_datagram(df, &len);
+    ck_assert_uint_eq(len, n);
+    ck_assert_mem_eq(dg, orig, n);
+    l7_defrag_destroy(df);
+    l7_packet_destroy(pkt);
+}
+END_TEST
+
 START_TEST(test_too_big)
 {
     static uint8_t orig[70000], frame[70000];
@@ -802,6 +831,7 @@ static Suite *defrag_suite(void)
     tcase_add_test(tc, test_timeout_clock_step_back);
     tcase_add_loop_test(tc, test_limits, 0, (int)L7_ARRAY_SIZE(limit_cases));
     tcase_add_test(tc, test_too_big);
+    tcase_add_test(tc, test_ipv6_largest);
     tcase_add_test(tc, test_keys);
     tcase_add_test(tc, test_arguments);
     tcase_add_test(tc, test_alloc_failures);
