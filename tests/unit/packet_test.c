@@ -599,6 +599,11 @@ static const struct icmp_err_case {
     {"v6-unreach-tcp", 6, 1, 4, B_V6_TCP, 48, 6, 443, 50000},
     {"v6-too-big-chain", 6, 2, 0, B_V6_CHAIN, 88, 6, 443, 50000},
     {"v6-param-ping", 6, 4, 0, B_V6_ICMP, 48, 58, 0x4242, 0x4242},
+    /* An ICMP error quotes a packet of its own family (netfilter reads the
+     * quote as PF_INET / PF_INET6): a cross-family quote relates to no
+     * connection. */
+    {"v4-quoting-v6", 4, 3, 3, B_V6_TCP, UINT32_MAX, 0, 0, 0},
+    {"v6-quoting-v4", 6, 1, 4, B_V4_TCP, UINT32_MAX, 0, 0, 0},
 };
 
 START_TEST(test_icmp_errors)
