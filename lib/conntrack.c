@@ -394,7 +394,8 @@ int l7_conntrack_create(l7_conntrack **out, const l7_conntrack_options *opts,
     ct->chunk_shift = shift;
     size_t want = opts->initial_entries < opts->max_entries ? opts->initial_entries
                                                             : opts->max_entries;
-    if (index_resize(ct, index_cap_for(want)) < 0) {
+    ct->initial_slots = index_cap_for(want);
+    if (index_resize(ct, ct->initial_slots) < 0) {
         l7_free(&a, ct);
         return L7_ENOMEM;
     }
@@ -548,8 +549,39 @@ int l7_conntrack_remove(l7_conntrack *ct, l7_conn *conn)
     return L7_OK;
 }
 
+/* An empty table gives back what it grew: slab chunks, the in-order pool,
+ * and the index down to its initial size, so that the memory reported after
+ * a flush is what a fresh table reports. */
+static void release_storage(struct l7_conntrack *ct)
+{
+    for (size_t i = 0; i < ct->nchunks; i++)
+        l7_ct_free(ct, ct->chunks[i].raw, ct->chunks[i].raw_bytes);
+    size_t per_chunk =
+        sizeof(ct_chunk) + sizeof(struct l7_conn *) + sizeof(uint32_t(*)[2]);
+    l7_free(&ct->alloc, ct->chunks);
+    l7_free(&ct->alloc, ct->chunk_recs);
+    l7_free(&ct->alloc, ct->chunk_links);
+    ct->mem -= ct->chunks_cap * per_chunk;
+    ct->chunks = NULL;
+    ct->chunk_recs = NULL;
+    ct->chunk_links = NULL;
+    ct->nchunks = ct->chunks_cap = 0;
+    ct->carved = ct->free_head = ct->sweep_cursor = 0;
+    ct->fifo_head = ct->fifo_tail = 0;
+    l7_ct_free(ct, ct->streams, ct->streams_cap * sizeof(ct_stream));
+    l7_ct_free(ct, ct->scratch, ct->scratch_cap);
+    ct->streams = NULL;
+    ct->scratch = NULL;
+    ct->streams_cap = ct->scratch_cap = 0;
+    ct->streams_used = ct->stream_free = 0;
+    if (ct->slot_mask + 1 > ct->initial_slots)
+        (void)index_resize(ct, ct->initial_slots); /* on failure keep the big one */
+}
+
 void l7_conntrack_flush(l7_conntrack *ct)
 {
-    if (ct)
-        remove_all(ct, L7_CT_STAT_REMOVED);
+    if (!ct)
+        return;
+    remove_all(ct, L7_CT_STAT_REMOVED);
+    release_storage(ct);
 }

@@ -120,6 +120,7 @@ struct l7_conntrack {
     size_t slots_raw_bytes;
     uint64_t slot_mask;
     uint32_t slot_shift;
+    size_t initial_slots; /* what flush shrinks the index back to */
 
     /* slab: chunk c holds records [c << chunk_shift, (c + 1) << chunk_shift) */
     struct l7_conn **chunk_recs;
