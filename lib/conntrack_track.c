@@ -328,13 +328,14 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
     uint16_t sport = pkt->sport, dport = pkt->dport;
     if (L7_UNLIKELY(pkt->l4_proto == IPPROTO_ICMP_ ||
                     pkt->l4_proto == IPPROTO_ICMPV6_)) {
-        /* The query id is read from the header itself: the parser puts it in
-         * the ports only for the query types it knows (not ICMPv6 node
-         * information, 139/140), and the key must not depend on that. */
-        if (pkt->l4_offset > pkt->frame_len || pkt->frame_len - pkt->l4_offset < 8)
-            return invalid(ct, out);
-        const uint8_t *h = pkt->frame + pkt->l4_offset;
-        sport = dport = (uint16_t)(h[4] << 8 | h[5]);
+        /* The query id is read from the header itself when the frame holds
+         * it: the parser puts it in the ports only for the query types it
+         * knows (not ICMPv6 node information, 139/140). */
+        if (pkt->frame && pkt->l4_offset <= pkt->frame_len &&
+            pkt->frame_len - pkt->l4_offset >= 8) {
+            const uint8_t *h = pkt->frame + pkt->l4_offset;
+            sport = dport = (uint16_t)(h[4] << 8 | h[5]);
+        }
     }
     l7_ct_key key;
     uint8_t from_hi;
