@@ -373,6 +373,16 @@ int l7_conntrack_create(l7_conntrack **out, const l7_conntrack_options *opts,
     ct->alloc = a;
     ct->mem = sizeof(*ct);
     ct->seed = opts->hash_seed;
+    /* splitmix64 steps (public constants) spread the seed over the hash's
+     * eight secret words. */
+    uint64_t x = opts->hash_seed;
+    for (int i = 0; i < 8; i++) {
+        x += 0x9e3779b97f4a7c15ull;
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        ct->hkey[i] = (z ^ (z >> 31)) | 1; /* odd: never a zero factor alone */
+    }
     memcpy(ct->timeouts, opts->timeouts, sizeof(ct->timeouts));
     ct->max_entries = opts->max_entries;
     ct->loose_tcp = opts->loose_tcp;

@@ -296,7 +296,7 @@ static int track_icmp_error(struct l7_conntrack *ct, l7_ct_result *out,
     if (ct_key_make_fast(&key, &from_hi, &in->src, &in->dst, in->sport, in->dport,
                          in->l4_proto, in->icmp_type) != CT_KEY_OK)
         return invalid(ct, out);
-    uint64_t h = l7_ct_hash_key(&key, ct->seed);
+    uint64_t h = l7_ct_hash_key(&key, ct->hkey);
     struct l7_conn *c = l7_ct_find(ct, &key, (uint32_t)(h >> 32));
     if (!c || ct_expired(ct, c, now))
         return invalid(ct, out);
@@ -350,7 +350,7 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
         }
         return invalid(ct, out);
     }
-    uint64_t h = l7_ct_hash_key(&key, ct->seed);
+    uint64_t h = l7_ct_hash_key(&key, ct->hkey);
     uint32_t tag = (uint32_t)(h >> 32);
     struct l7_conn *c = l7_ct_find(ct, &key, tag);
     int is_tcp = pkt->l4_proto == IPPROTO_TCP_;
@@ -451,7 +451,7 @@ uint64_t l7_conntrack_hash(const l7_conntrack *ct, const l7_ct_tuple *tuple)
     uint8_t from_hi;
     if (tuple_key(&key, &from_hi, tuple) != CT_KEY_OK)
         return 0;
-    return l7_ct_hash_key(&key, ct->seed);
+    return l7_ct_hash_key(&key, ct->hkey);
 }
 
 static int lookup_key(l7_conn **out, l7_ct_dir *out_dir, const l7_conntrack *ct,
@@ -495,7 +495,7 @@ int l7_conntrack_lookup(l7_conn **out, l7_ct_dir *out_dir, const l7_conntrack *c
     uint8_t from_hi;
     if (tuple_key(&key, &from_hi, tuple) != CT_KEY_OK)
         return L7_ENOTFOUND;
-    return lookup_key(out, out_dir, ct, &key, from_hi, l7_ct_hash_key(&key, ct->seed),
+    return lookup_key(out, out_dir, ct, &key, from_hi, l7_ct_hash_key(&key, ct->hkey),
                       now);
 }
 
@@ -522,7 +522,7 @@ size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
             ok[j] = tuple_key(&keys[j], &from_hi, &tuples[base + j]) == CT_KEY_OK;
             if (L7_UNLIKELY(!ok[j]))
                 memset(&keys[j], 0, sizeof(keys[j])); /* never matches a live key */
-            uint64_t h = hashes ? hashes[base + j] : l7_ct_hash_key(&keys[j], ct->seed);
+            uint64_t h = hashes ? hashes[base + j] : l7_ct_hash_key(&keys[j], ct->hkey);
             tags[j] = (uint32_t)(h >> 32);
             pos[j] = tags[j] >> ct->slot_shift;
             __builtin_prefetch(&ct->slots[pos[j]]);
