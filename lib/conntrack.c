@@ -34,6 +34,7 @@ static const uint64_t default_timeouts[L7_CT_TIMEOUT_COUNT] = {
 #define CT_BIG_CHUNK     17u /* 2^17 records = 16 MiB: most of it huge pages */
 #define CT_SMALL_CHUNK   12u
 #define CT_SWEEP_ON_FULL 64u
+#define CT_EVICT_MAX     8u
 
 void l7_conntrack_options_init(l7_conntrack_options *out)
 {
@@ -297,14 +298,19 @@ void l7_ct_remove_idx(struct l7_conntrack *ct, uint32_t idx, int why)
     ct->stats[why]++;
 }
 
-/* Make room for one more entry; 0 when there is room. */
+/* Make room for one more entry; 0 when there is room. The cost is bounded
+ * whatever the state: a sweep of CT_SWEEP_ON_FULL slots, then at most
+ * CT_EVICT_MAX early drops (more than one only after the cap was lowered
+ * below the live count: the table then shrinks a few entries per new
+ * connection instead of all at once on one packet). */
 static int make_room(struct l7_conntrack *ct, uint64_t now)
 {
     if (ct->live < ct->max_entries)
         return 0;
     /* Expired entries go first: they cost nobody anything. */
     l7_conntrack_expire(ct, now, CT_SWEEP_ON_FULL);
-    while (ct->live >= ct->max_entries && ct->fifo_head) {
+    for (unsigned n = 0;
+         n < CT_EVICT_MAX && ct->live >= ct->max_entries && ct->fifo_head; n++) {
         uint32_t idx = ct->fifo_head - 1;
         int why = ct_expired(ct, ct_rec(ct, idx), now) ? L7_CT_STAT_EXPIRED
                                                        : L7_CT_STAT_EVICTED;
