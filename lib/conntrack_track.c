@@ -499,48 +499,60 @@ int l7_conntrack_lookup(l7_conn **out, l7_ct_dir *out_dir, const l7_conntrack *c
                       now);
 }
 
-#define CT_BATCH 16
+/*
+ * A software pipeline over the tuples so that their cache misses overlap
+ * without stalls between batches: tuple t is hashed and its index line
+ * prefetched (stage A), CT_PF_DIST tuples later its first tag match is
+ * found and the record prefetched (stage B), CT_PF_DIST tuples later still
+ * the key is compared (stage C). Each line has had the time of CT_PF_DIST
+ * lookups to arrive when it is read.
+ */
+#define CT_PF_DIST 8
+#define CT_RING    32 /* power of two > 2 * CT_PF_DIST */
 
-/* Three passes over a batch so that its cache misses overlap: hash and
- * prefetch the index lines; find each first tag match and prefetch its
- * record; compare keys. */
 size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
                                 const l7_ct_tuple *tuples, const uint64_t *hashes,
                                 size_t n, uint64_t now)
 {
     if (!out || !ct || (!tuples && n))
         return 0;
+    _Static_assert(CT_RING > 2 * CT_PF_DIST && (CT_RING & (CT_RING - 1)) == 0, "ring");
     size_t found = 0;
-    l7_ct_key keys[CT_BATCH];
-    uint32_t tags[CT_BATCH];
-    uint64_t pos[CT_BATCH];
-    uint8_t ok[CT_BATCH];
-    for (size_t base = 0; base < n; base += CT_BATCH) {
-        size_t m = n - base < CT_BATCH ? n - base : CT_BATCH;
-        for (size_t j = 0; j < m; j++) {
+    l7_ct_key keys[CT_RING];
+    uint32_t tags[CT_RING];
+    uint64_t pos[CT_RING];
+    uint8_t ok[CT_RING];
+    const uint64_t *slots = ct->slots;
+    const uint64_t mask = ct->slot_mask;
+    for (size_t t = 0; t < n + 2 * CT_PF_DIST; t++) {
+        if (t < n) { /* stage A */
+            size_t j = t & (CT_RING - 1);
             uint8_t from_hi;
-            ok[j] = tuple_key(&keys[j], &from_hi, &tuples[base + j]) == CT_KEY_OK;
+            ok[j] = tuple_key(&keys[j], &from_hi, &tuples[t]) == CT_KEY_OK;
             if (L7_UNLIKELY(!ok[j]))
                 memset(&keys[j], 0, sizeof(keys[j])); /* never matches a live key */
-            uint64_t h = hashes ? hashes[base + j] : l7_ct_hash_key(&keys[j], ct->hkey);
+            uint64_t h = hashes ? hashes[t] : l7_ct_hash_key(&keys[j], ct->hkey);
             tags[j] = (uint32_t)(h >> 32);
             pos[j] = tags[j] >> ct->slot_shift;
-            __builtin_prefetch(&ct->slots[pos[j]]);
+            __builtin_prefetch(&slots[pos[j]]);
         }
-        for (size_t j = 0; j < m; j++) {
+        if (t >= CT_PF_DIST && t - CT_PF_DIST < n) { /* stage B */
+            size_t j = (t - CT_PF_DIST) & (CT_RING - 1);
             uint64_t i = pos[j];
             uint64_t s;
-            while ((s = ct->slots[i]) && (uint32_t)(s >> 32) != tags[j])
-                i = (i + 1) & ct->slot_mask;
+            while ((s = slots[i]) && (uint32_t)(s >> 32) != tags[j])
+                i = (i + 1) & mask;
             pos[j] = i;
             if (s)
                 __builtin_prefetch(ct_rec(ct, (uint32_t)s - 1));
         }
-        for (size_t j = 0; j < m; j++) {
+        if (t >= 2 * CT_PF_DIST) { /* stage C */
+            size_t k = t - 2 * CT_PF_DIST;
+            size_t j = k & (CT_RING - 1);
             l7_conn *c = NULL;
             uint64_t i = pos[j];
             uint64_t s;
-            while (ok[j] && (s = ct->slots[i])) {
+            while (ok[j] && (s = slots[i])) {
                 if ((uint32_t)(s >> 32) == tags[j]) {
                     struct l7_conn *r = ct_rec(ct, (uint32_t)s - 1);
                     if (ct_key_eq(&r->key, &keys[j])) {
@@ -549,9 +561,9 @@ size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
                         break;
                     }
                 }
-                i = (i + 1) & ct->slot_mask;
+                i = (i + 1) & mask;
             }
-            out[base + j] = c;
+            out[k] = c;
             found += c != NULL;
         }
     }

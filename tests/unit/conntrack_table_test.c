@@ -335,6 +335,56 @@ START_TEST(test_icmpv6_query_ids_from_frames)
 }
 END_TEST
 
+/* ---- bulk lookups agree with single ones ----------------------------------- */
+
+static const size_t bulk_sizes[] = {0, 1, 7, 8, 15, 16, 17, 31, 33, 100};
+
+START_TEST(test_bulk_matches_single)
+{
+    l7_conntrack *ct = new_table(1000, NULL, NULL);
+    l7_ct_result r;
+    for (uint32_t i = 0; i < 500; i += 2) { /* even flows exist */
+        struct l7_packet p = flow(i);
+        l7_conntrack_track(&r, ct, &p, T0);
+    }
+    const size_t n = bulk_sizes[_i];
+    l7_ct_tuple t[100];
+    l7_conn *got[100];
+    uint64_t h[100];
+    for (size_t k = 0; k < n; k++) {
+        struct l7_packet p = flow((uint32_t)(k * 7 % 500));
+        memset(&t[k], 0, sizeof(t[k]));
+        t[k].src = k % 3 ? p.src : p.dst; /* either direction */
+        t[k].dst = k % 3 ? p.dst : p.src;
+        t[k].sport = k % 3 ? p.sport : p.dport;
+        t[k].dport = k % 3 ? p.dport : p.sport;
+        t[k].l4_proto = 17;
+        if (k % 11 == 5)
+            t[k].dst.family = 0; /* malformed: never found */
+        h[k] = l7_conntrack_hash(ct, &t[k]);
+    }
+    for (int with_hashes = 0; with_hashes < 2; with_hashes++) {
+        memset(got, 0xff, sizeof(got));
+        size_t want = 0;
+        size_t found =
+            l7_conntrack_lookup_bulk(got, ct, t, with_hashes ? h : NULL, n, T0 + 1);
+        for (size_t k = 0; k < n; k++) {
+            l7_conn *c;
+            int rc = l7_conntrack_lookup(&c, NULL, ct, &t[k], T0 + 1);
+            ck_assert_ptr_eq(got[k], rc == L7_OK ? c : NULL);
+            want += rc == L7_OK;
+        }
+        ck_assert_uint_eq(found, want);
+        if (n >= 16)
+            ck_assert_uint_gt(found, 0);
+    }
+    /* Expired entries are not found. */
+    ck_assert_uint_eq(l7_conntrack_lookup_bulk(got, ct, t, NULL, n, T0 + L7T_SEC(31)),
+                      0);
+    l7_conntrack_destroy(ct);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("conntrack_table");
@@ -348,6 +398,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_flush_returns_to_fresh_memory);
     tcase_add_loop_test(tc, test_icmpv6_query_ids_from_frames, 0,
                         (int)L7_ARRAY_SIZE(icmp6_query_cases));
+    tcase_add_loop_test(tc, test_bulk_matches_single, 0,
+                        (int)L7_ARRAY_SIZE(bulk_sizes));
     suite_add_tcase(s, tc);
     return s;
 }
