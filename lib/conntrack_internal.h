@@ -213,6 +213,18 @@ static inline uint64_t ct_w64(const void *p, size_t off)
     return v;
 }
 
+/* The 64-bit word whose bytes in memory are p[0..3] then four zeros. */
+static inline uint64_t ct_w32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (uint64_t)v << 32;
+#else
+    return v;
+#endif
+}
+
 static inline void ct_put64(void *p, size_t off, uint64_t v)
 {
     memcpy((uint8_t *)p + off, &v, 8);
@@ -251,12 +263,21 @@ static inline int ct_key_make_fast(l7_ct_key *key, uint8_t *from_hi, const l7_ad
                     (src->family != 4 && src->family != 6) ||
                     dst->family != src->family))
         return l7_ct_key_make(key, from_hi, src, dst, sport, dport, proto, icmp_type);
-    /* Whole-word stores only, no branches on the data (see above). */
-    static const uint8_t v4_mask[8] = {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0};
-    uint64_t is6 = (uint64_t)0 - (uint64_t)(src->family == 6);
-    uint64_t m0 = ct_w64(v4_mask, 0) | is6; /* IPv4: bytes 0..3 only */
-    uint64_t s0 = ct_w64(src->bytes, 0) & m0, s1 = ct_w64(src->bytes, 8) & is6;
-    uint64_t d0 = ct_w64(dst->bytes, 0) & m0, d1 = ct_w64(dst->bytes, 8) & is6;
+    /* Whole-word stores only, no branches on the order (see above). IPv4
+     * addresses are read with 4-byte loads: the parser stores them as 4
+     * bytes into a zeroed packet, and an 8-byte load across that store
+     * could not be forwarded and would wait for it to commit. */
+    uint64_t s0, s1, d0, d1;
+    if (src->family == 4) {
+        s0 = ct_w32(src->bytes);
+        d0 = ct_w32(dst->bytes);
+        s1 = d1 = 0;
+    } else {
+        s0 = ct_w64(src->bytes, 0);
+        s1 = ct_w64(src->bytes, 8);
+        d0 = ct_w64(dst->bytes, 0);
+        d1 = ct_w64(dst->bytes, 8);
+    }
     __uint128_t sa = (__uint128_t)s0 << 64 | s1, da = (__uint128_t)d0 << 64 | d1;
     uint32_t hi =
         (uint32_t)(sa > da) | ((uint32_t)(sa == da) & (uint32_t)(sport > dport));
