@@ -1,0 +1,754 @@
+/*
+ * Value parsers of the policy schema: addresses, ports, protocols, lists of
+ * names, durations, rates, limits, TCP flags and time windows. Each parser
+ * reports problems with a column inside the value.
+ */
+#include "policy_internal.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static int perr(l7_pparse *pp, int code, size_t at, size_t len, const char *msg)
+{
+    l7_diag_add(pp->diags, L7_SEV_ERROR, code, pp->item, 0, pp->col0 + (uint32_t)at,
+                (uint32_t)len, "%s: %s", pp->item, msg);
+    return code;
+}
+
+static int pwarn(l7_pparse *pp, size_t at, size_t len, const char *msg)
+{
+    l7_diag_add(pp->diags, L7_SEV_WARNING, 0, pp->item, 0, pp->col0 + (uint32_t)at,
+                (uint32_t)len, "%s: %s", pp->item, msg);
+    return 0;
+}
+
+int l7_parse_u64(uint64_t *out, const char *v, size_t n, uint64_t max)
+{
+    if (n == 0)
+        return L7_ESYNTAX;
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return L7_ESYNTAX;
+        unsigned d = (unsigned)(v[i] - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return L7_ERANGE;
+        x = x * 10 + d;
+    }
+    if (x > max)
+        return L7_ERANGE;
+    *out = x;
+    return 0;
+}
+
+int l7_parse_bool(bool *out, const char *v, size_t n)
+{
+    if ((n == 3 && !memcmp(v, "yes", 3)) || (n == 4 && !memcmp(v, "true", 4))) {
+        *out = true;
+        return 0;
+    }
+    if ((n == 2 && !memcmp(v, "no", 2)) || (n == 5 && !memcmp(v, "false", 5))) {
+        *out = false;
+        return 0;
+    }
+    return L7_ESYNTAX;
+}
+
+/* RouterOS durations: `1d2h3m4s`, `500ms`, `1w`, a bare number of seconds,
+ * or the clock form `HH:MM:SS` (`00:30:00`). */
+int l7_parse_duration_ns(uint64_t *out, const char *v, size_t n)
+{
+    if (n == 0)
+        return L7_ESYNTAX;
+    if (memchr(v, ':', n)) {
+        uint64_t part[3] = {0, 0, 0};
+        size_t k = 0, start = 0;
+        for (size_t i = 0; i <= n; i++) {
+            if (i == n || v[i] == ':') {
+                if (k >= 3)
+                    return L7_ESYNTAX;
+                L7_TRY(l7_parse_u64(&part[k], v + start, i - start, 1000000));
+                k++;
+                start = i + 1;
+            }
+        }
+        if (k != 3 || part[1] >= 60 || part[2] >= 60)
+            return L7_ESYNTAX;
+        *out = (part[0] * 3600 + part[1] * 60 + part[2]) * L7_NSEC_PER_SEC;
+        return 0;
+    }
+    uint64_t total = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t s = i;
+        while (i < n && v[i] >= '0' && v[i] <= '9')
+            i++;
+        uint64_t num;
+        L7_TRY(l7_parse_u64(&num, v + s, i - s, 100000000));
+        uint64_t unit = L7_NSEC_PER_SEC;
+        if (i < n) {
+            if (i + 1 < n && v[i] == 'm' && v[i + 1] == 's') {
+                unit = 1000000;
+                i += 2;
+            } else {
+                switch (v[i]) {
+                case 'w': unit = 7 * 86400 * L7_NSEC_PER_SEC; break;
+                case 'd': unit = 86400 * L7_NSEC_PER_SEC; break;
+                case 'h': unit = 3600 * L7_NSEC_PER_SEC; break;
+                case 'm': unit = 60 * L7_NSEC_PER_SEC; break;
+                case 's': unit = L7_NSEC_PER_SEC; break;
+                default: return L7_ESYNTAX;
+                }
+                i++;
+            }
+        } else if (s != 0) {
+            return L7_ESYNTAX; /* `1h30` : a trailing number needs a unit */
+        }
+        total += num * unit;
+    }
+    *out = total;
+    return 0;
+}
+
+/* ---- addresses --------------------------------------------------------------- */
+
+static int parse_ip(l7_addr_range *r, uint8_t out[16], const char *v, size_t n)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof(buf))
+        return L7_ESYNTAX;
+    memcpy(buf, v, n);
+    buf[n] = 0;
+    memset(out, 0, 16);
+    if (memchr(buf, ':', n)) {
+        if (r->family == 4 || inet_pton(AF_INET6, buf, out) != 1)
+            return L7_ESYNTAX;
+        r->family = 6;
+    } else {
+        if (r->family == 6 || inet_pton(AF_INET, buf, out) != 1)
+            return L7_ESYNTAX;
+        r->family = 4;
+    }
+    return 0;
+}
+
+static int addr_cmp(const uint8_t *a, const uint8_t *b)
+{
+    return memcmp(a, b, 16);
+}
+
+int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n);
+int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n)
+{
+    memset(out, 0, sizeof(*out));
+    const char *slash = memchr(v, '/', n);
+    const char *dash = memchr(v, '-', n);
+    if (slash) {
+        size_t an = (size_t)(slash - v);
+        L7_TRY(parse_ip(out, out->lo, v, an));
+        uint64_t len;
+        unsigned maxlen = out->family == 4 ? 32 : 128;
+        if (l7_parse_u64(&len, slash + 1, n - an - 1, maxlen) < 0)
+            return L7_ESYNTAX;
+        /* Host bits are normalised away (1.1.1.1/24 -> 1.1.1.0/24). */
+        memcpy(out->hi, out->lo, 16);
+        for (unsigned bit = (unsigned)len; bit < maxlen; bit++) {
+            out->lo[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+            out->hi[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
+        }
+        return 0;
+    }
+    if (dash) {
+        size_t an = (size_t)(dash - v);
+        L7_TRY(parse_ip(out, out->lo, v, an));
+        L7_TRY(parse_ip(out, out->hi, dash + 1, n - an - 1));
+        if (addr_cmp(out->lo, out->hi) > 0)
+            return L7_ERANGE;
+        return 0;
+    }
+    L7_TRY(parse_ip(out, out->lo, v, n));
+    memcpy(out->hi, out->lo, 16);
+    return 0;
+}
+
+int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    int rc = l7_parse_addr_range(&out->u.addr, v, n);
+    if (rc == L7_ERANGE)
+        return perr(pp, rc, 0, n, "range start is above its end");
+    if (rc < 0)
+        return perr(pp, L7_ESYNTAX, 0, n,
+                    "expected an address, address/prefix or range a-b");
+    return 0;
+}
+
+/* ---- ports ----------------------------------------------------------------------- */
+
+int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    l7_range16 tmp[L7_POL_MAX_LIST_ITEMS];
+    uint32_t k = 0;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',')
+            continue;
+        const char *item = v + s;
+        size_t len = i - s;
+        if (k == L7_POL_MAX_LIST_ITEMS)
+            return perr(pp, L7_ELIMIT, s, len, "too many ports in one list");
+        const char *dash = memchr(item, '-', len);
+        uint64_t lo, hi;
+        size_t ln = dash ? (size_t)(dash - item) : len;
+        if (l7_parse_u64(&lo, item, ln, 65535) < 0 ||
+            (dash && l7_parse_u64(&hi, dash + 1, len - ln - 1, 65535) < 0))
+            return perr(pp, L7_ESYNTAX, s, len, "expected a port 0-65535 or a range");
+        if (!dash)
+            hi = lo;
+        if (lo > hi)
+            return perr(pp, L7_ERANGE, s, len, "port range start is above its end");
+        tmp[k].lo = (uint16_t)lo;
+        tmp[k].hi = (uint16_t)hi;
+        k++;
+        s = i + 1;
+    }
+    out->u.ports.v = l7_malloc(pp->alloc, k * sizeof(l7_range16));
+    if (!out->u.ports.v)
+        return L7_ENOMEM;
+    memcpy(out->u.ports.v, tmp, k * sizeof(l7_range16));
+    out->u.ports.n = k;
+    return 0;
+}
+
+void l7_pv_ports_free(l7_pval *v, const l7_alloc *a);
+void l7_pv_ports_free(l7_pval *v, const l7_alloc *a)
+{
+    l7_free(a, v->u.ports.v);
+    v->u.ports.v = NULL;
+}
+
+/* ---- protocol ----------------------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    uint8_t num;
+} proto_names[] = {
+    {"icmp", 1},  {"igmp", 2},       {"ipencap", 4},     {"tcp", 6},
+    {"egp", 8},   {"pup", 12},       {"udp", 17},        {"hmp", 20},
+    {"xns-idp", 22}, {"rdp", 27},    {"ddp", 37},        {"ipv6-encap", 41},
+    {"ipv6-route", 43}, {"ipv6-frag", 44}, {"idrp", 45}, {"rsvp", 46},
+    {"gre", 47},  {"ipsec-esp", 50}, {"ipsec-ah", 51},   {"icmpv6", 58},
+    {"ipv6-icmp", 58}, {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"vmtp", 81},
+    {"ospf", 89}, {"ipip", 94},      {"etherip", 97},    {"encap", 98},
+    {"pim", 103}, {"vrrp", 112},     {"l2tp", 115},      {"sctp", 132},
+    {"udp-lite", 136}, {"dccp", 33},
+};
+
+int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    uint64_t num;
+    if (l7_parse_u64(&num, v, n, 255) == 0) {
+        out->u.proto = (uint8_t)num;
+        return 0;
+    }
+    for (size_t i = 0; i < L7_ARRAY_SIZE(proto_names); i++) {
+        if (strlen(proto_names[i].name) == n && !memcmp(proto_names[i].name, v, n)) {
+            out->u.proto = proto_names[i].num;
+            return 0;
+        }
+    }
+    return perr(pp, L7_ESYNTAX, 0, n, "unknown protocol (a name such as tcp or 0-255)");
+}
+
+/* ---- connection-state -------------------------------------------------------------- */
+
+int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    static const struct {
+        const char *name;
+        uint32_t bit;
+    } states[] = {{"new", L7_CTB_NEW},
+                  {"established", L7_CTB_ESTABLISHED},
+                  {"related", L7_CTB_RELATED},
+                  {"invalid", L7_CTB_INVALID},
+                  {"untracked", L7_CTB_UNTRACKED}};
+    uint32_t bits = 0;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',')
+            continue;
+        size_t len = i - s;
+        size_t j;
+        for (j = 0; j < L7_ARRAY_SIZE(states); j++)
+            if (strlen(states[j].name) == len && !memcmp(states[j].name, v + s, len))
+                break;
+        if (j == L7_ARRAY_SIZE(states))
+            return perr(pp, L7_ESYNTAX, s, len,
+                        "expected new, established, related, invalid or untracked");
+        bits |= states[j].bit;
+        s = i + 1;
+    }
+    out->u.bits = bits;
+    return 0;
+}
+
+/* ---- names and name lists ------------------------------------------------------------ */
+
+static bool name_char_ok(unsigned char c)
+{
+    return c > ' ' && c != ',' && c != '!' && c != '"' && c != 0x7f;
+}
+
+static int check_name(const char *v, size_t n, size_t at, l7_pparse *pp)
+{
+    if (n == 0)
+        return perr(pp, L7_ESYNTAX, at, 1, "empty name");
+    for (size_t i = 0; i < n; i++)
+        if (!name_char_ok((unsigned char)v[i]) && !(v[i] == ' ' && i > 0 && i + 1 < n))
+            return perr(pp, L7_ESYNTAX, at + i, 1, "invalid character in name");
+    return 0;
+}
+
+static void names_free(l7_pval *v, const l7_alloc *a)
+{
+    if (v->u.names.names) {
+        for (uint32_t i = 0; i < v->u.names.n; i++)
+            l7_free(a, v->u.names.names[i]);
+        l7_free(a, v->u.names.names);
+    }
+    l7_free(a, v->u.names.ids);
+    v->u.names.names = NULL;
+    v->u.names.ids = NULL;
+    v->u.names.n = 0;
+}
+
+void l7_pv_names_free(l7_pval *v, const l7_alloc *a);
+void l7_pv_names_free(l7_pval *v, const l7_alloc *a)
+{
+    names_free(v, a);
+}
+
+static int names_parse(l7_pval *out, const char *v, size_t n, l7_pparse *pp, bool list)
+{
+    uint32_t count = 1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == ',')
+            count++;
+    if (count > 1 && !list)
+        return perr(pp, L7_ESYNTAX, 0, n, "takes a single name");
+    if (count > L7_POL_MAX_LIST_ITEMS)
+        return perr(pp, L7_ELIMIT, 0, n, "too many names in one list");
+    if (count > 1 && pp->strict)
+        return perr(pp, L7_EUNSUPPORTED, 0, n,
+                    "RouterOS takes a single name here (a list is a libl7 extension, "
+                    "refused in strict mode)");
+    if (count > 1)
+        pwarn(pp, 0, n, "a list of names is a libl7 extension (RouterOS takes one)");
+    out->u.names.names = l7_calloc(pp->alloc, count, sizeof(char *));
+    if (!out->u.names.names)
+        return L7_ENOMEM;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',')
+            continue;
+        int rc = check_name(v + s, i - s, s, pp);
+        if (rc < 0) {
+            names_free(out, pp->alloc);
+            return rc;
+        }
+        char *name = l7_strndup(pp->alloc, v + s, i - s);
+        if (!name) {
+            names_free(out, pp->alloc);
+            return L7_ENOMEM;
+        }
+        out->u.names.names[out->u.names.n++] = name;
+        s = i + 1;
+    }
+    return 0;
+}
+
+int l7_pv_name(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_name(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    return names_parse(out, v, n, pp, false);
+}
+
+int l7_pv_namelist(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_namelist(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    return names_parse(out, v, n, pp, true);
+}
+
+int l7_pv_string(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_string(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    out->u.str = l7_strndup(pp->alloc, v, n);
+    return out->u.str ? 0 : L7_ENOMEM;
+}
+
+void l7_pv_string_free(l7_pval *v, const l7_alloc *a);
+void l7_pv_string_free(l7_pval *v, const l7_alloc *a)
+{
+    l7_free(a, v->u.str);
+    v->u.str = NULL;
+}
+
+int l7_pv_ifname(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_ifname(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    L7_TRY(check_name(v, n, 0, pp));
+    return l7_pv_string(out, v, n, pp);
+}
+
+int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    if (n == 0)
+        return perr(pp, L7_ESYNTAX, 0, 1, "empty content");
+    out->u.content.bytes = l7_malloc(pp->alloc, n);
+    if (!out->u.content.bytes)
+        return L7_ENOMEM;
+    memcpy(out->u.content.bytes, v, n);
+    out->u.content.len = (uint32_t)n;
+    return 0;
+}
+
+void l7_pv_content_free(l7_pval *v, const l7_alloc *a);
+void l7_pv_content_free(l7_pval *v, const l7_alloc *a)
+{
+    l7_free(a, v->u.content.bytes);
+    v->u.content.bytes = NULL;
+}
+
+int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    bool b;
+    if (l7_parse_bool(&b, v, n) < 0)
+        return perr(pp, L7_ESYNTAX, 0, n, "expected yes or no");
+    out->u.num = b;
+    return 0;
+}
+
+/* ---- numbers, ranges, rates ----------------------------------------------------------- */
+
+/* A rate with decimal suffixes: k = 10^3, M = 10^6, G = 10^9 (bit/s). */
+static int parse_rate(uint64_t *out, const char *v, size_t n)
+{
+    if (n == 0)
+        return L7_ESYNTAX;
+    uint64_t mul = 1;
+    char last = v[n - 1];
+    if (last == 'k' || last == 'K')
+        mul = 1000;
+    else if (last == 'M')
+        mul = 1000000;
+    else if (last == 'G')
+        mul = 1000000000;
+    if (mul != 1)
+        n--;
+    uint64_t x;
+    L7_TRY(l7_parse_u64(&x, v, n, UINT64_MAX / mul));
+    *out = x * mul;
+    return 0;
+}
+
+static int parse_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp, bool rate)
+{
+    const char *dash = memchr(v, '-', n);
+    if (!dash)
+        return perr(pp, L7_ESYNTAX, 0, n, "expected from-to");
+    size_t ln = (size_t)(dash - v);
+    uint64_t lo, hi;
+    int rc = rate ? parse_rate(&lo, v, ln) : l7_parse_u64(&lo, v, ln, UINT64_MAX);
+    if (rc < 0)
+        return perr(pp, L7_ESYNTAX, 0, ln, "expected a number");
+    rc = rate ? parse_rate(&hi, dash + 1, n - ln - 1)
+              : l7_parse_u64(&hi, dash + 1, n - ln - 1, UINT64_MAX);
+    if (rc < 0)
+        return perr(pp, L7_ESYNTAX, ln + 1, n - ln - 1, "expected a number");
+    if (hi != 0 && lo > hi)
+        return perr(pp, L7_ERANGE, 0, n, "range start is above its end");
+    out->u.range.lo = lo;
+    out->u.range.hi = hi;
+    return 0;
+}
+
+int l7_pv_bytes_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_bytes_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    return parse_range(out, v, n, pp, false);
+}
+
+int l7_pv_rate_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_rate_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    return parse_range(out, v, n, pp, true);
+}
+
+/* `rate[/time],burst[:packet|bit]`, e.g. `50/5s,2:packet`, `1M,2M:bit`. */
+int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    const char *comma = memchr(v, ',', n);
+    size_t rn = comma ? (size_t)(comma - v) : n;
+    const char *slash = memchr(v, '/', rn);
+    size_t cn = slash ? (size_t)(slash - v) : rn;
+    uint64_t rate, period = L7_NSEC_PER_SEC, burst = 0;
+    if (parse_rate(&rate, v, cn) < 0 || rate == 0)
+        return perr(pp, L7_ESYNTAX, 0, cn, "expected a non-zero rate");
+    if (slash) {
+        const char *p = slash + 1;
+        size_t pn = rn - cn - 1;
+        if (pn == 3 && !memcmp(p, "sec", 3))
+            period = L7_NSEC_PER_SEC;
+        else if (pn == 3 && !memcmp(p, "min", 3))
+            period = 60 * L7_NSEC_PER_SEC;
+        else if (pn == 4 && !memcmp(p, "hour", 4))
+            period = 3600 * L7_NSEC_PER_SEC;
+        else if (l7_parse_duration_ns(&period, p, pn) < 0 || period == 0)
+            return perr(pp, L7_ESYNTAX, cn + 1, pn, "expected a time such as 1s or 1m");
+    }
+    uint8_t bits = 0;
+    if (comma) {
+        const char *b = comma + 1;
+        size_t bn = n - rn - 1;
+        const char *colon = memchr(b, ':', bn);
+        size_t nn = colon ? (size_t)(colon - b) : bn;
+        if (parse_rate(&burst, b, nn) < 0)
+            return perr(pp, L7_ESYNTAX, rn + 1, nn, "expected a burst count");
+        if (colon) {
+            const char *m = colon + 1;
+            size_t mn = bn - nn - 1;
+            if (mn == 3 && !memcmp(m, "bit", 3))
+                bits = 1;
+            else if (!(mn == 6 && !memcmp(m, "packet", 6)))
+                return perr(pp, L7_ESYNTAX, rn + 2 + nn, mn, "expected packet or bit");
+        }
+    }
+    out->u.limit.rate = rate;
+    out->u.limit.period = period;
+    out->u.limit.burst = burst ? burst : (bits ? rate : 5);
+    out->u.limit.bits = bits;
+    return 0;
+}
+
+/* `syn,!ack`: every listed condition must hold. */
+int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    static const char *const names[8] = {"fin", "syn", "rst", "psh",
+                                         "ack", "urg", "ece", "cwr"};
+    uint8_t set = 0, clear = 0;
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',')
+            continue;
+        const char *item = v + s;
+        size_t len = i - s;
+        bool neg = len > 0 && item[0] == '!';
+        if (neg) {
+            item++;
+            len--;
+        }
+        unsigned j;
+        for (j = 0; j < 8; j++)
+            if (strlen(names[j]) == len && !memcmp(names[j], item, len))
+                break;
+        if (j == 8)
+            return perr(pp, L7_ESYNTAX, s, i - s,
+                        "expected fin, syn, rst, psh, ack, urg, ece or cwr");
+        if (neg)
+            clear |= (uint8_t)(1u << j);
+        else
+            set |= (uint8_t)(1u << j);
+        s = i + 1;
+    }
+    out->u.tcpflags.set = set;
+    out->u.tcpflags.clear = clear;
+    return 0;
+}
+
+/* ---- time windows ----------------------------------------------------------------------- */
+
+static int time_of_day(uint32_t *out, const char *v, size_t n)
+{
+    uint64_t ns;
+    L7_TRY(l7_parse_duration_ns(&ns, v, n));
+    if (ns > 86400 * L7_NSEC_PER_SEC)
+        return L7_ERANGE;
+    *out = (uint32_t)(ns / L7_NSEC_PER_SEC);
+    return 0;
+}
+
+int l7_time_window_parse(l7_time_window *w, const char *v, size_t n, l7_pparse *pp)
+{
+    static const char *const days[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    memset(w, 0, sizeof(*w));
+    size_t s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && v[i] != ',')
+            continue;
+        const char *item = v + s;
+        size_t len = i - s;
+        const char *dash = memchr(item, '-', len);
+        if (dash) {
+            if (w->days)
+                return perr(pp, L7_ESYNTAX, s, len, "time range after the day list");
+            if (w->nranges == L7_ARRAY_SIZE(w->r))
+                return perr(pp, L7_ELIMIT, s, len, "too many time ranges");
+            if (w->nranges == 1 && pp->strict)
+                return perr(pp, L7_EUNSUPPORTED, s, len,
+                            "RouterOS allows one time range (several are a libl7 "
+                            "extension, refused in strict mode)");
+            if (w->nranges == 1)
+                pwarn(pp, s, len, "several time ranges are a libl7 extension");
+            size_t ln = (size_t)(dash - item);
+            uint32_t a, b;
+            if (time_of_day(&a, item, ln) < 0 || time_of_day(&b, dash + 1, len - ln - 1) < 0)
+                return perr(pp, L7_ESYNTAX, s, len,
+                            "expected a time range such as 8h-17h (0s..1d)");
+            if (a == b)
+                pwarn(pp, s, len, "empty time window: start equals end");
+            w->r[w->nranges].start = a;
+            w->r[w->nranges].end = b;
+            w->nranges++;
+        } else {
+            unsigned d;
+            for (d = 0; d < 7; d++)
+                if (len == 3 && !memcmp(days[d], item, 3))
+                    break;
+            if (d == 7)
+                return perr(pp, L7_ESYNTAX, s, len,
+                            "expected a day name (sun, mon, tue, wed, thu, fri, sat)");
+            w->days |= (uint8_t)(1u << d);
+        }
+        s = i + 1;
+    }
+    if (w->nranges == 0)
+        return perr(pp, L7_ESYNTAX, 0, n, "expected a time range such as 8h-17h");
+    return 0;
+}
+
+/* Decision 7: a window that wraps past midnight belongs to the day on which
+ * it opened, so after midnight the previous day is checked. */
+bool l7_time_window_match(const l7_time_window *w, uint32_t t, uint32_t wday,
+                          uint32_t prev_wday)
+{
+    for (uint32_t i = 0; i < w->nranges; i++) {
+        uint32_t s = w->r[i].start, e = w->r[i].end;
+        uint32_t day;
+        if (s < e) {
+            if (t < s || t >= e)
+                continue;
+            day = wday;
+        } else if (s > e) {
+            if (t >= s)
+                day = wday;
+            else if (t < e)
+                day = prev_wday;
+            else
+                continue;
+        } else {
+            continue;
+        }
+        if (!w->days || (w->days & (1u << day)))
+            return true;
+    }
+    return false;
+}
+
+int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    l7_time_window w;
+    L7_TRY(l7_time_window_parse(&w, v, n, pp));
+    out->u.time = l7_malloc(pp->alloc, sizeof(w));
+    if (!out->u.time)
+        return L7_ENOMEM;
+    *out->u.time = w;
+    return 0;
+}
+
+void l7_pv_time_free(l7_pval *v, const l7_alloc *a);
+void l7_pv_time_free(l7_pval *v, const l7_alloc *a)
+{
+    l7_free(a, v->u.time);
+    v->u.time = NULL;
+}
+
+/* ---- action arguments ------------------------------------------------------------------ */
+
+int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    int a = l7_action_lookup(v, n);
+    if (a < 0)
+        return perr(pp, L7_EUNSUPPORTED, 0, n, "unknown or unsupported action");
+    out->u.num = (uint64_t)a;
+    return 0;
+}
+
+static const char *const reject_names[] = {
+    "icmp-network-unreachable", "icmp-host-unreachable", "icmp-protocol-unreachable",
+    "icmp-port-unreachable",    "icmp-net-prohibited",   "icmp-host-prohibited",
+    "icmp-admin-prohibited",    "tcp-reset",
+};
+
+int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    for (size_t i = 0; i < L7_ARRAY_SIZE(reject_names); i++) {
+        if (strlen(reject_names[i]) == n && !memcmp(reject_names[i], v, n)) {
+            out->u.num = i;
+            return 0;
+        }
+    }
+    /* RouterOS also spells the last one `tcp-reset`; older `icmp-port-unreach`
+     * style names are not accepted. */
+    return perr(pp, L7_ESYNTAX, 0, n, "unknown reject-with value");
+}
+
+int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    if (l7_parse_u64(&out->u.num, v, n, 63) < 0)
+        return perr(pp, L7_ERANGE, 0, n, "expected a DSCP value 0-63");
+    return 0;
+}
+
+int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    /* Encoded as kind in the top byte, duration (ns) below. */
+    if (n == 12 && !memcmp(v, "none-dynamic", 12)) {
+        out->u.range.lo = L7_LT_NONE_DYNAMIC;
+        out->u.range.hi = 0;
+        return 0;
+    }
+    if (n == 11 && !memcmp(v, "none-static", 11)) {
+        out->u.range.lo = L7_LT_NONE_STATIC;
+        out->u.range.hi = 0;
+        return 0;
+    }
+    uint64_t ns;
+    if (l7_parse_duration_ns(&ns, v, n) < 0)
+        return perr(pp, L7_ESYNTAX, 0, n,
+                    "expected none-dynamic, none-static or a duration");
+    if (ns > (uint64_t)L7_POL_ADDRLIST_TIMEOUT_MAX * L7_NSEC_PER_SEC)
+        return perr(pp, L7_ERANGE, 0, n, "at most 21474836s");
+    /* 00:00:00 is RouterOS's spelling of none-dynamic. */
+    out->u.range.lo = ns ? L7_LT_DURATION : L7_LT_NONE_DYNAMIC;
+    out->u.range.hi = ns;
+    return 0;
+}
+
+int l7_pv_chain(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
+int l7_pv_chain(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
+{
+    L7_TRY(check_name(v, n, 0, pp));
+    return l7_pv_string(out, v, n, pp);
+}
