@@ -71,6 +71,16 @@ struct l7_packet {
 
     uint16_t vlan[2]; /* outer first */
     uint8_t vlan_count;
+
+    /* Added by the packet module (after the shared contract above). */
+    uint32_t linktype;    /* as given to l7_packet_parse() */
+    uint32_t ip_hdr_len;  /* IPv4 IHL*4; IPv6 40 + extension headers */
+    /* IPv6 fragments: offset (from frame) of the byte holding the Fragment
+     * header's type (the previous header's Next Header), and the Fragment
+     * header's own Next Header, so that reassembly can unlink it. */
+    uint32_t ipv6_frag_nh_ptr;
+    uint8_t ipv6_frag_next;
+    uint16_t ipv4_flags;         /* IPv4 flags+offset word, host order */
 };
 
 #endif

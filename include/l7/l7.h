@@ -7,5 +7,6 @@
 
 #include "l7/common.h"
 #include "l7/packet.h"
+#include "l7/defrag.h"
 
 #endif /* L7_L7_H */
