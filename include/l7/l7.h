@@ -8,5 +8,7 @@
 #include "l7/common.h"
 #include "l7/packet.h"
 #include "l7/defrag.h"
+#include "l7/timematch.h"
+#include "l7/tz.h"
 
 #endif /* L7_L7_H */
