@@ -10,5 +10,7 @@
 #include "l7/defrag.h"
 #include "l7/timematch.h"
 #include "l7/tz.h"
+#include "l7/value.h"
+#include "l7/addrlist.h"
 
 #endif /* L7_L7_H */
