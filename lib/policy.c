@@ -46,7 +46,8 @@ void l7_names_free(l7_names *t, const l7_alloc *a)
     memset(t, 0, sizeof(*t));
 }
 
-/* ---- connection tracking settings ------------------------------------------------- */
+/* ---- connection tracking settings -------------------------------------------------
+ */
 
 enum ct_kind { CT_ENABLED, CT_BOOL, CT_COUNT_KIND, CT_DURATION };
 
@@ -154,7 +155,8 @@ int l7_policy_conntrack_get(const char **out, const l7_policy *p, const char *pr
     return 0;
 }
 
-/* ---- policy ----------------------------------------------------------------------- */
+/* ---- policy -----------------------------------------------------------------------
+ */
 
 int l7_policy_create(l7_policy **out, const l7_allocator *alloc)
 {
@@ -366,7 +368,8 @@ int l7_policy_rule_set(l7_policy *p, uint32_t family, uint32_t table, uint32_t p
         }
     }
     size_t cap = r->cap;
-    if (l7_grow(&p->alloc, (void **)&r->props, &cap, r->n + 1, sizeof(l7_pol_prop)) < 0) {
+    if (l7_grow(&p->alloc, (void **)&r->props, &cap, r->n + 1, sizeof(l7_pol_prop)) <
+        0) {
         l7_free(&p->alloc, copy);
         return L7_ENOMEM;
     }
@@ -392,7 +395,8 @@ int l7_policy_rule_unset(l7_policy *p, uint32_t family, uint32_t table, uint32_t
     for (uint32_t i = 0; i < r->n; i++) {
         if (r->props[i].def == idx) {
             l7_free(&p->alloc, r->props[i].value);
-            memmove(&r->props[i], &r->props[i + 1], (r->n - i - 1) * sizeof(l7_pol_prop));
+            memmove(&r->props[i], &r->props[i + 1],
+                    (r->n - i - 1) * sizeof(l7_pol_prop));
             r->n--;
             break;
         }

@@ -121,8 +121,8 @@ static bool ports_proto_ok(uint8_t p)
 static int intern_names(cctx *c, l7_crule *r, l7_pval *v, unsigned kind)
 {
     l7_ruleset *rs = c->rs;
-    v->u.names.ids = l7_calloc(&rs->alloc, v->u.names.n ? v->u.names.n : 1,
-                               sizeof(uint32_t));
+    v->u.names.ids =
+        l7_calloc(&rs->alloc, v->u.names.n ? v->u.names.n : 1, sizeof(uint32_t));
     if (!v->u.names.ids)
         return L7_ENOMEM;
     for (uint32_t i = 0; i < v->u.names.n; i++) {
@@ -265,14 +265,15 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
             case L7_P_NEW_ROUTINGMARK:
             case L7_P_ADDRESS_LIST: {
                 unsigned kind = d->name_kind;
-                if (!strcmp(v.u.names.names[0], "no-mark") && kind != L7_NAME_ADDRLIST) {
+                if (!strcmp(v.u.names.names[0], "no-mark") &&
+                    kind != L7_NAME_ADDRLIST) {
                     /* `no-mark` as a new mark clears it. */
                     r->mark_id = L7_NAME_NONE;
                 } else {
                     uint32_t id;
                     rc = l7_names_intern(&rs->names[kind], &rs->alloc,
-                                         v.u.names.names[0],
-                                         strlen(v.u.names.names[0]), &id);
+                                         v.u.names.names[0], strlen(v.u.names.names[0]),
+                                         &id);
                     if (rc < 0) {
                         l7_pval_free(d, &v, &rs->alloc);
                         return rc;
@@ -437,7 +438,8 @@ static void warn_never_match(cctx *c)
             continue;
         for (uint32_t i = 0; i < rs->nrules; i++) {
             const l7_crule *r = &rs->rules[i];
-            if ((r->family == 6) == f && !r->disabled && find_match(r, "layer7-protocol")) {
+            if ((r->family == 6) == f && !r->disabled &&
+                find_match(r, "layer7-protocol")) {
                 char msg[160];
                 snprintf(msg, sizeof(msg),
                          "fasttrack-connection (%s#%u) makes later packets of its "
@@ -457,13 +459,13 @@ static int resolve_jumps(cctx *c)
         if (r->action != L7_ACT_JUMP || !c->jump_names[i])
             continue;
         int t = find_chain(rs, r->family, r->table, c->jump_names[i]);
-        if (t < 0) {
-            rerr(c, r, L7_ENOTFOUND, "jump target is not defined: ", c->jump_names[i]);
-            continue;
-        }
-        if (rs->chains[t].builtin) {
+        if (l7_builtin_chain_slot(r->table, c->jump_names[i]) >= 0) {
             rerr(c, r, L7_EINVAL, "cannot jump to the built-in chain ",
                  c->jump_names[i]);
+            continue;
+        }
+        if (t < 0) {
+            rerr(c, r, L7_ENOTFOUND, "jump target is not defined: ", c->jump_names[i]);
             continue;
         }
         r->jump_target = (uint16_t)t;
@@ -489,7 +491,8 @@ static int resolve_jumps(cctx *c)
             char buf[64];
             snprintf(buf, sizeof(buf), "%d", L7_POL_MAX_JUMP_DEPTH);
             l7_diag_add(c->diags, L7_SEV_ERROR, L7_ELIMIT, rs->chains[ci].name, 0, 0, 0,
-                        "chain %s: jumps nest deeper than %s", rs->chains[ci].name, buf);
+                        "chain %s: jumps nest deeper than %s", rs->chains[ci].name,
+                        buf);
             c->errors++;
             break;
         }

@@ -150,7 +150,8 @@ static const struct {
 int l7_eval_hook(l7_eval *ev)
 {
     ev->verdict = L7_VERDICT_ACCEPT;
-    if (ev->hook > L7_HOOK_OUTPUT || (ev->pkt->ip_version != 4 && ev->pkt->ip_version != 6))
+    if (ev->hook > L7_HOOK_OUTPUT ||
+        (ev->pkt->ip_version != 4 && ev->pkt->ip_version != 6))
         return ev->verdict;
     unsigned fam = ev->pkt->ip_version == 6;
     const l7_ruleset *rs = ev->rs;

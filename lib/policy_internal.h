@@ -15,14 +15,15 @@
 #include "common_internal.h"
 #include "packet_internal.h"
 #include "l7/policy.h"
+#include "l7/tz.h"
 
 #include <stdatomic.h>
 
 /* ---- limits ---------------------------------------------------------------- */
 
-#define L7_POL_MAX_JUMP_DEPTH 64   /* nesting of jump (compile-time check) */
-#define L7_POL_MAX_PACKET_MARKS 4096 /* RouterOS: "bad new packet mark" */
-#define L7_POL_MAX_LIST_ITEMS 64   /* ports, marks, protocols in one value */
+#define L7_POL_MAX_JUMP_DEPTH       64        /* nesting of jump (compile-time check) */
+#define L7_POL_MAX_PACKET_MARKS     4096      /* RouterOS: "bad new packet mark" */
+#define L7_POL_MAX_LIST_ITEMS       64        /* ports, marks, protocols in one value */
 #define L7_POL_ADDRLIST_TIMEOUT_MAX 21474836u /* seconds (RouterOS) */
 
 /* ---- name spaces interned by a ruleset ------------------------------------- */
@@ -86,7 +87,8 @@ typedef struct l7_addr_range {
     uint8_t lo[16], hi[16];
 } l7_addr_range;
 
-struct l7_time_window;
+struct l7_timematch;
+struct l7_tz;
 
 /* A parsed matcher value (matchers and action arguments share it). */
 typedef struct l7_pval {
@@ -107,10 +109,10 @@ typedef struct l7_pval {
             uint64_t lo, hi; /* hi 0 = unbounded */
         } range;
         struct {
-            uint64_t rate;    /* packets (or bits) per period */
-            uint64_t period;  /* ns */
-            uint64_t burst;   /* tokens */
-            uint8_t bits;     /* 1: count bits instead of packets */
+            uint64_t rate;   /* packets (or bits) per period */
+            uint64_t period; /* ns */
+            uint64_t burst;  /* tokens */
+            uint8_t bits;    /* 1: count bits instead of packets */
         } limit;
         struct {
             uint8_t set, clear; /* flags that must be set / clear */
@@ -119,7 +121,7 @@ typedef struct l7_pval {
             uint8_t *bytes;
             uint32_t len;
         } content;
-        struct l7_time_window *time;
+        struct l7_timematch *time;
         uint64_t num;
         char *str;
     } u;
@@ -142,10 +144,10 @@ typedef void (*l7_pfree_fn)(l7_pval *v, const l7_alloc *a);
 
 typedef struct l7_prop_def {
     const char *name;
-    uint8_t kind;   /* l7_prop_kind */
-    uint8_t tables; /* l7_table_bit */
-    uint8_t flags;  /* l7_prop_flag */
-    uint8_t cost;   /* lower runs first (Decision 10) */
+    uint8_t kind;      /* l7_prop_kind */
+    uint8_t tables;    /* l7_table_bit */
+    uint8_t flags;     /* l7_prop_flag */
+    uint8_t cost;      /* lower runs first (Decision 10) */
     uint8_t name_kind; /* for name lists: l7_name_kind (else 0xff) */
     l7_parse_fn parse;
     l7_match_fn match;
@@ -216,19 +218,6 @@ typedef struct l7_action_def {
 
 extern const l7_action_def l7_action_defs[L7_ACT_COUNT];
 int l7_action_lookup(const char *v, size_t n);
-
-/* Time windows: a small local parser so that compile does not depend on
- * the timematch module's object life cycle; evaluated through the env. */
-typedef struct l7_time_window {
-    uint32_t nranges;
-    struct {
-        uint32_t start, end; /* seconds of day, [start, end) */
-    } r[8];
-    uint8_t days; /* bit 0 = sunday; 0 = every day */
-} l7_time_window;
-int l7_time_window_parse(l7_time_window *out, const char *v, size_t n, l7_pparse *pp);
-bool l7_time_window_match(const l7_time_window *w, uint32_t sec_of_day, uint32_t wday,
-                          uint32_t prev_wday);
 
 /* ---- the mutable configuration ---------------------------------------------- */
 
@@ -307,8 +296,8 @@ typedef struct l7_crule {
     uint16_t jump_target; /* chain index for jump */
     uint8_t reject_with;
     int8_t new_dscp;
-    uint32_t mark_id; /* new connection/packet/routing mark (interned) */
-    uint32_t list_id; /* address list for add-*-to-address-list */
+    uint32_t mark_id;          /* new connection/packet/routing mark (interned) */
+    uint32_t list_id;          /* address list for add-*-to-address-list */
     uint8_t list_timeout_kind; /* l7_list_timeout */
     uint64_t list_timeout_ns;
     char *comment, *log_prefix;
@@ -368,16 +357,13 @@ typedef struct l7_eval_env {
     /* Layer-7 matcher: does the connection's protocol match one of `ids`
      * (ruleset protocol ids; L7 specials below)? Drives collection. */
     bool (*layer7)(void *user, struct l7_eval *ev, const uint32_t *ids, uint32_t n);
-    /* Local wall clock for `time`: seconds of day and weekday (0 = sunday)
-     * of `now`, and the weekday of the previous day. */
-    void (*local_time)(void *user, uint64_t now, uint32_t *sec_of_day, uint32_t *wday);
     /* A matched rule with log=yes or action=log. */
     void (*log)(void *user, struct l7_eval *ev, const l7_crule *r);
 } l7_eval_env;
 
 /* Protocol ids with a special meaning in a layer7-protocol list. */
-#define L7_PROTO_ID_UNKNOWN 0xfffffffeu
-#define L7_PROTO_ID_UNSET   0xfffffffdu
+#define L7_PROTO_ID_UNKNOWN  0xfffffffeu
+#define L7_PROTO_ID_UNSET    0xfffffffdu
 #define L7_PROTO_ID_DISABLED 0xfffffffcu
 
 typedef struct l7_rule_counter {
@@ -397,10 +383,10 @@ typedef struct l7_eval {
     const l7_eval_env *env;
     const l7_packet *pkt;
     uint64_t now;
-    uint8_t hook;      /* l7_hook */
-    uint8_t dir;       /* 0 original, 1 reply */
-    uint8_t ct_bits;   /* one l7_ct_bit (0 when tracking is off) */
-    bool ct_on;        /* tracking enabled (conntrack matchers usable) */
+    uint8_t hook;    /* l7_hook */
+    uint8_t dir;     /* 0 original, 1 reply */
+    uint8_t ct_bits; /* one l7_ct_bit (0 when tracking is off) */
+    bool ct_on;      /* tracking enabled (conntrack matchers usable) */
     bool has_conn;
     const char *in_if, *out_if;
     /* connection (engine ids; pointers into the connection record) */
@@ -416,9 +402,10 @@ typedef struct l7_eval {
     /* per-engine state */
     l7_rule_counter *counters;
     l7_limit_state *limits;
-    /* lazily computed local time */
+    /* lazily computed local time for `time` (zone NULL = UTC) */
+    const struct l7_tz *tz;
     bool time_ready;
-    uint32_t sec_of_day, wday;
+    l7_local_time local;
     /* result */
     uint8_t verdict;     /* l7_verdict_kind */
     uint8_t reject_with; /* l7_reject_with */

@@ -6,6 +6,7 @@
  * consumes tokens only when everything else matched.
  */
 #include "policy_internal.h"
+#include "l7/timematch.h"
 
 #include <string.h>
 
@@ -58,7 +59,8 @@ static bool list_member(const l7_cmatch *m, l7_eval *ev, const l7_addr *a)
 {
     if (!ev->env || !ev->env->list_contains)
         return false;
-    return ev->env->list_contains(ev->env->user, ev->rs, m->v.u.names.ids[0], a, ev->now);
+    return ev->env->list_contains(ev->env->user, ev->rs, m->v.u.names.ids[0], a,
+                                  ev->now);
 }
 
 static bool m_src_address_list(const l7_cmatch *m, l7_eval *ev)
@@ -223,17 +225,10 @@ static bool m_tcpflags(const l7_cmatch *m, l7_eval *ev)
 static bool m_time(const l7_cmatch *m, l7_eval *ev)
 {
     if (!ev->time_ready) {
-        if (ev->env && ev->env->local_time) {
-            ev->env->local_time(ev->env->user, ev->now, &ev->sec_of_day, &ev->wday);
-        } else {
-            uint64_t s = ev->now / L7_NSEC_PER_SEC;
-            ev->sec_of_day = (uint32_t)(s % 86400);
-            ev->wday = (uint32_t)((s / 86400 + 4) % 7); /* 1970-01-01 was a thursday */
-        }
+        l7_tz_to_local(&ev->local, ev->tz, ev->now);
         ev->time_ready = true;
     }
-    return l7_time_window_match(m->v.u.time, ev->sec_of_day, ev->wday,
-                                (ev->wday + 6) % 7);
+    return l7_timematch_eval_local(m->v.u.time, &ev->local) == 1;
 }
 
 static bool m_layer7(const l7_cmatch *m, l7_eval *ev)
@@ -245,14 +240,21 @@ static bool m_layer7(const l7_cmatch *m, l7_eval *ev)
     return ev->env->layer7(ev->env->user, ev, m->v.u.names.ids, m->v.u.names.n);
 }
 
-/* ---- the table --------------------------------------------------------------------- */
+/* ---- the table ---------------------------------------------------------------------
+ */
 
 #define META(n, p, f)                                                                  \
-    {n, L7_PK_META, L7_TB_BOTH, 0, 0, 0xff, p, NULL, f}
+    {                                                                                  \
+        n, L7_PK_META, L7_TB_BOTH, 0, 0, 0xff, p, NULL, f                              \
+    }
 #define ARG(n, t, p, f, k)                                                             \
-    {n, L7_PK_ARG, t, 0, 0, k, p, NULL, f}
+    {                                                                                  \
+        n, L7_PK_ARG, t, 0, 0, k, p, NULL, f                                           \
+    }
 #define MATCH(n, fl, cost, p, m, f, k)                                                 \
-    {n, L7_PK_MATCHER, L7_TB_BOTH, fl, cost, k, p, m, f}
+    {                                                                                  \
+        n, L7_PK_MATCHER, L7_TB_BOTH, fl, cost, k, p, m, f                             \
+    }
 
 /* The first L7_P_FIRST_MATCHER entries are in the order of the L7_P_* enum. */
 const l7_prop_def l7_prop_defs[] = {
@@ -352,7 +354,8 @@ void l7_pval_free(const l7_prop_def *d, l7_pval *v, const l7_alloc *a)
         d->free(v, a);
 }
 
-/* ---- actions ------------------------------------------------------------------------- */
+/* ---- actions
+ * ------------------------------------------------------------------------- */
 
 const l7_action_def l7_action_defs[L7_ACT_COUNT] = {
     [L7_ACT_ACCEPT] = {"accept", L7_TB_BOTH, -1, false},
@@ -377,12 +380,14 @@ const l7_action_def l7_action_defs[L7_ACT_COUNT] = {
 int l7_action_lookup(const char *v, size_t n)
 {
     for (int i = 0; i < L7_ACT_COUNT; i++)
-        if (strlen(l7_action_defs[i].name) == n && !memcmp(l7_action_defs[i].name, v, n))
+        if (strlen(l7_action_defs[i].name) == n &&
+            !memcmp(l7_action_defs[i].name, v, n))
             return i;
     return -1;
 }
 
-/* ---- built-in chains ---------------------------------------------------------------- */
+/* ---- built-in chains ----------------------------------------------------------------
+ */
 
 static const char *const bchain_names[5] = {"prerouting", "input", "forward", "output",
                                             "postrouting"};

@@ -4,6 +4,7 @@
  * reports problems with a column inside the value.
  */
 #include "policy_internal.h"
+#include "l7/timematch.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -92,12 +93,23 @@ int l7_parse_duration_ns(uint64_t *out, const char *v, size_t n)
                 i += 2;
             } else {
                 switch (v[i]) {
-                case 'w': unit = 7 * 86400 * L7_NSEC_PER_SEC; break;
-                case 'd': unit = 86400 * L7_NSEC_PER_SEC; break;
-                case 'h': unit = 3600 * L7_NSEC_PER_SEC; break;
-                case 'm': unit = 60 * L7_NSEC_PER_SEC; break;
-                case 's': unit = L7_NSEC_PER_SEC; break;
-                default: return L7_ESYNTAX;
+                case 'w':
+                    unit = 7 * 86400 * L7_NSEC_PER_SEC;
+                    break;
+                case 'd':
+                    unit = 86400 * L7_NSEC_PER_SEC;
+                    break;
+                case 'h':
+                    unit = 3600 * L7_NSEC_PER_SEC;
+                    break;
+                case 'm':
+                    unit = 60 * L7_NSEC_PER_SEC;
+                    break;
+                case 's':
+                    unit = L7_NSEC_PER_SEC;
+                    break;
+                default:
+                    return L7_ESYNTAX;
                 }
                 i++;
             }
@@ -228,21 +240,22 @@ void l7_pv_ports_free(l7_pval *v, const l7_alloc *a)
     v->u.ports.v = NULL;
 }
 
-/* ---- protocol ----------------------------------------------------------------------- */
+/* ---- protocol -----------------------------------------------------------------------
+ */
 
 static const struct {
     const char *name;
     uint8_t num;
 } proto_names[] = {
-    {"icmp", 1},  {"igmp", 2},       {"ipencap", 4},     {"tcp", 6},
-    {"egp", 8},   {"pup", 12},       {"udp", 17},        {"hmp", 20},
-    {"xns-idp", 22}, {"rdp", 27},    {"ddp", 37},        {"ipv6-encap", 41},
-    {"ipv6-route", 43}, {"ipv6-frag", 44}, {"idrp", 45}, {"rsvp", 46},
-    {"gre", 47},  {"ipsec-esp", 50}, {"ipsec-ah", 51},   {"icmpv6", 58},
-    {"ipv6-icmp", 58}, {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"vmtp", 81},
-    {"ospf", 89}, {"ipip", 94},      {"etherip", 97},    {"encap", 98},
-    {"pim", 103}, {"vrrp", 112},     {"l2tp", 115},      {"sctp", 132},
-    {"udp-lite", 136}, {"dccp", 33},
+    {"icmp", 1},        {"igmp", 2},        {"ipencap", 4},    {"tcp", 6},
+    {"egp", 8},         {"pup", 12},        {"udp", 17},       {"hmp", 20},
+    {"xns-idp", 22},    {"rdp", 27},        {"ddp", 37},       {"ipv6-encap", 41},
+    {"ipv6-route", 43}, {"ipv6-frag", 44},  {"idrp", 45},      {"rsvp", 46},
+    {"gre", 47},        {"ipsec-esp", 50},  {"ipsec-ah", 51},  {"icmpv6", 58},
+    {"ipv6-icmp", 58},  {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"vmtp", 81},
+    {"ospf", 89},       {"ipip", 94},       {"etherip", 97},   {"encap", 98},
+    {"pim", 103},       {"vrrp", 112},      {"l2tp", 115},     {"sctp", 132},
+    {"udp-lite", 136},  {"dccp", 33},
 };
 
 int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
@@ -262,7 +275,8 @@ int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return perr(pp, L7_ESYNTAX, 0, n, "unknown protocol (a name such as tcp or 0-255)");
 }
 
-/* ---- connection-state -------------------------------------------------------------- */
+/* ---- connection-state --------------------------------------------------------------
+ */
 
 int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
@@ -295,7 +309,8 @@ int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-/* ---- names and name lists ------------------------------------------------------------ */
+/* ---- names and name lists
+ * ------------------------------------------------------------ */
 
 static bool name_char_ok(unsigned char c)
 {
@@ -433,7 +448,8 @@ int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-/* ---- numbers, ranges, rates ----------------------------------------------------------- */
+/* ---- numbers, ranges, rates
+ * ----------------------------------------------------------- */
 
 /* A rate with decimal suffixes: k = 10^3, M = 10^6, G = 10^9 (bit/s). */
 static int parse_rate(uint64_t *out, const char *v, size_t n)
@@ -572,115 +588,42 @@ int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-/* ---- time windows ----------------------------------------------------------------------- */
-
-static int time_of_day(uint32_t *out, const char *v, size_t n)
-{
-    uint64_t ns;
-    L7_TRY(l7_parse_duration_ns(&ns, v, n));
-    if (ns > 86400 * L7_NSEC_PER_SEC)
-        return L7_ERANGE;
-    *out = (uint32_t)(ns / L7_NSEC_PER_SEC);
-    return 0;
-}
-
-int l7_time_window_parse(l7_time_window *w, const char *v, size_t n, l7_pparse *pp)
-{
-    static const char *const days[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-    memset(w, 0, sizeof(*w));
-    size_t s = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && v[i] != ',')
-            continue;
-        const char *item = v + s;
-        size_t len = i - s;
-        const char *dash = memchr(item, '-', len);
-        if (dash) {
-            if (w->days)
-                return perr(pp, L7_ESYNTAX, s, len, "time range after the day list");
-            if (w->nranges == L7_ARRAY_SIZE(w->r))
-                return perr(pp, L7_ELIMIT, s, len, "too many time ranges");
-            if (w->nranges == 1 && pp->strict)
-                return perr(pp, L7_EUNSUPPORTED, s, len,
-                            "RouterOS allows one time range (several are a libl7 "
-                            "extension, refused in strict mode)");
-            if (w->nranges == 1)
-                pwarn(pp, s, len, "several time ranges are a libl7 extension");
-            size_t ln = (size_t)(dash - item);
-            uint32_t a, b;
-            if (time_of_day(&a, item, ln) < 0 || time_of_day(&b, dash + 1, len - ln - 1) < 0)
-                return perr(pp, L7_ESYNTAX, s, len,
-                            "expected a time range such as 8h-17h (0s..1d)");
-            if (a == b)
-                pwarn(pp, s, len, "empty time window: start equals end");
-            w->r[w->nranges].start = a;
-            w->r[w->nranges].end = b;
-            w->nranges++;
-        } else {
-            unsigned d;
-            for (d = 0; d < 7; d++)
-                if (len == 3 && !memcmp(days[d], item, 3))
-                    break;
-            if (d == 7)
-                return perr(pp, L7_ESYNTAX, s, len,
-                            "expected a day name (sun, mon, tue, wed, thu, fri, sat)");
-            w->days |= (uint8_t)(1u << d);
-        }
-        s = i + 1;
-    }
-    if (w->nranges == 0)
-        return perr(pp, L7_ESYNTAX, 0, n, "expected a time range such as 8h-17h");
-    return 0;
-}
-
-/* Decision 7: a window that wraps past midnight belongs to the day on which
- * it opened, so after midnight the previous day is checked. */
-bool l7_time_window_match(const l7_time_window *w, uint32_t t, uint32_t wday,
-                          uint32_t prev_wday)
-{
-    for (uint32_t i = 0; i < w->nranges; i++) {
-        uint32_t s = w->r[i].start, e = w->r[i].end;
-        uint32_t day;
-        if (s < e) {
-            if (t < s || t >= e)
-                continue;
-            day = wday;
-        } else if (s > e) {
-            if (t >= s)
-                day = wday;
-            else if (t < e)
-                day = prev_wday;
-            else
-                continue;
-        } else {
-            continue;
-        }
-        if (!w->days || (w->days & (1u << day)))
-            return true;
-    }
-    return false;
-}
+/* ---- time windows
+ * ----------------------------------------------------------------------- */
 
 int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
-    l7_time_window w;
-    L7_TRY(l7_time_window_parse(&w, v, n, pp));
-    out->u.time = l7_malloc(pp->alloc, sizeof(w));
-    if (!out->u.time)
-        return L7_ENOMEM;
-    *out->u.time = w;
+    size_t before = l7_diag_list_count(pp->diags);
+    l7_allocator hooks = {pp->alloc->malloc_fn, pp->alloc->realloc_fn,
+                          pp->alloc->free_fn, pp->alloc->user};
+    int rc = l7_timematch_create(&out->u.time, v, n, &hooks, pp->diags);
+    l7_diag_relocate(pp->diags, before, 0, pp->col0 - 1, pp->item);
+    if (rc < 0)
+        return rc;
+    if (l7_timematch_is_extension(out->u.time)) {
+        if (pp->strict) {
+            l7_timematch_destroy(out->u.time);
+            out->u.time = NULL;
+            return perr(pp, L7_EUNSUPPORTED, 0, n,
+                        "RouterOS allows one time range (several are a libl7 "
+                        "extension, refused in strict mode)");
+        }
+        pwarn(pp, 0, n, "several time ranges are a libl7 extension (Decision 8)");
+    }
     return 0;
 }
 
 void l7_pv_time_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_time_free(l7_pval *v, const l7_alloc *a)
 {
-    l7_free(a, v->u.time);
+    (void)a;
+    l7_timematch_destroy(v->u.time);
     v->u.time = NULL;
 }
 
-/* ---- action arguments ------------------------------------------------------------------ */
+/* ---- action arguments
+ * ------------------------------------------------------------------ */
 
 int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
@@ -693,9 +636,10 @@ int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 }
 
 static const char *const reject_names[] = {
-    "icmp-network-unreachable", "icmp-host-unreachable", "icmp-protocol-unreachable",
-    "icmp-port-unreachable",    "icmp-net-prohibited",   "icmp-host-prohibited",
-    "icmp-admin-prohibited",    "tcp-reset",
+    "icmp-network-unreachable",  "icmp-host-unreachable",
+    "icmp-protocol-unreachable", "icmp-port-unreachable",
+    "icmp-net-prohibited",       "icmp-host-prohibited",
+    "icmp-admin-prohibited",     "tcp-reset",
 };
 
 int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp);

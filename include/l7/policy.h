@@ -44,7 +44,8 @@ typedef enum l7_family {
 /** \brief Firewall table of a rule list. */
 typedef enum l7_table {
     L7_TABLE_FILTER = 0, /**< `filter`: chains input, forward, output */
-    L7_TABLE_MANGLE = 1  /**< `mangle`: prerouting, input, forward, output, postrouting */
+    L7_TABLE_MANGLE =
+        1 /**< `mangle`: prerouting, input, forward, output, postrouting */
 } l7_table;
 
 /**
