@@ -12,5 +12,6 @@
 #include "l7/tz.h"
 #include "l7/value.h"
 #include "l7/addrlist.h"
+#include "l7/conntrack.h"
 
 #endif /* L7_L7_H */
