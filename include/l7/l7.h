@@ -13,5 +13,8 @@
 #include "l7/value.h"
 #include "l7/addrlist.h"
 #include "l7/conntrack.h"
+#include "l7/pattern.h"
+#include "l7/protoset.h"
+#include "l7/inspect.h"
 
 #endif /* L7_L7_H */
