@@ -155,6 +155,9 @@ int l7_policy_conntrack_get(const char **out, const l7_policy *p, const char *pr
     return 0;
 }
 
+int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
+void l7_policy_protos_fini(l7_policy *p);
+
 /* ---- policy -----------------------------------------------------------------------
  */
 
@@ -176,6 +179,11 @@ int l7_policy_create(l7_policy **out, const l7_allocator *alloc)
     for (int i = 0; i < L7_CT_COUNT; i++) {
         const char *d = ct_defs[i].def;
         ct_apply(&p->ct, i, d, strlen(d));
+    }
+    int rc = l7_policy_protos_init(p, alloc);
+    if (rc < 0) {
+        l7_free(&a, p);
+        return rc;
     }
     *out = p;
     return 0;
@@ -202,6 +210,7 @@ void l7_policy_destroy(l7_policy *p)
         }
     for (int i = 0; i < L7_CT_COUNT; i++)
         l7_free(&p->alloc, p->ct_text[i]);
+    l7_policy_protos_fini(p);
     l7_free(&p->alloc, p);
 }
 

@@ -12,8 +12,10 @@
 int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
                           const char *v, size_t n, bool strict, const l7_alloc *a,
                           l7_diag_list *diags);
-/* policy_proto.c: 0 known and enabled, 1 disabled, L7_ENOTFOUND. */
-int l7_policy_proto_state(const l7_policy *p, const char *name);
+/* policy_proto.c */
+int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
+int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
+void l7_policy_protos_release(l7_ruleset *rs);
 
 typedef struct cctx {
     const l7_policy *p;
@@ -136,13 +138,13 @@ static int intern_names(cctx *c, l7_crule *r, l7_pval *v, unsigned kind)
                 v->u.names.ids[i] = L7_PROTO_ID_UNSET;
                 continue;
             }
-            int st = l7_policy_proto_state(c->p, nm);
-            if (st == L7_ENOTFOUND) {
+            int st = l7_policy_proto_id(&v->u.names.ids[i], rs, nm);
+            if (st == L7_ENOTFOUND)
                 rerr(c, r, L7_ENOTFOUND, "no such layer7-protocol: ", nm);
-                continue;
-            }
             if (st == 1)
                 r->invalid = true; /* Decision 17: flag I, skipped */
+            /* Protocols are named by the ruleset's set, not interned. */
+            continue;
         }
         if ((kind == L7_NAME_CONNMARK || kind == L7_NAME_PACKETMARK ||
              kind == L7_NAME_ROUTINGMARK) &&
@@ -524,9 +526,6 @@ static void ruleset_free(l7_ruleset *rs)
     l7_free(&a, rs);
 }
 
-int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
-void l7_policy_protos_release(l7_ruleset *rs);
-
 int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags)
 {
     if (!out || !p)
@@ -545,7 +544,8 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
         for (int t = 0; t < 2; t++)
             total += p->lists[f][t].n;
     cctx c = {p, rs, diags, 0, {0}, NULL};
-    int rc = 0;
+    /* Protocols first: layer7 matchers resolve names against the copy. */
+    int rc = l7_policy_protos_snapshot(rs, p);
     if (total) {
         rs->rules = l7_calloc(&rs->alloc, total, sizeof(l7_crule));
         c.jump_names = l7_calloc(&rs->alloc, total, sizeof(char *));
@@ -578,8 +578,6 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
         if (find_match(&rs->rules[i], "layer7-protocol"))
             rs->has_l7 = true;
     rs->ct_on = rs->ct.enabled == 1 || (rs->ct.enabled == 2 && total > 0);
-    if (rc == 0 && !c.errors)
-        rc = l7_policy_protos_snapshot(rs, p);
     if (rc == 0 && c.errors)
         rc = L7_ESYNTAX;
     if (rc < 0) {

@@ -16,6 +16,7 @@
 #include "packet_internal.h"
 #include "l7/policy.h"
 #include "l7/tz.h"
+#include "l7/protoset.h"
 
 #include <stdatomic.h>
 
@@ -274,7 +275,8 @@ struct l7_policy {
     char *ct_text[L7_CT_COUNT];
     l7_ct_config ct;
     bool strict;
-    struct l7_protoset *protos;
+    struct l7_protoset *protos; /* owned; edited by callers */
+    struct l7_protoset *snap;   /* copy shared with the last ruleset */
 };
 
 /* ---- the compiled ruleset ---------------------------------------------------- */
@@ -326,11 +328,10 @@ struct l7_ruleset {
     /* builtin chain index per [family][hook chain], or UINT16_MAX */
     uint16_t builtin[2][2][5];
     l7_names names[L7_NAME_KIND_COUNT];
-    uint8_t proto_disabled_dummy;
     l7_ct_config ct;
     bool ct_on;
     bool has_l7;
-    struct l7_protoset *protos; /* borrowed reference for name lookup */
+    struct l7_protoset *protos; /* own reference to an unchanging copy */
 };
 
 /* Built-in chain slots. */
@@ -354,8 +355,9 @@ typedef struct l7_eval_env {
     void (*list_add)(void *user, const l7_ruleset *rs, uint32_t list_id,
                      const l7_addr *addr, uint8_t timeout_kind, uint64_t timeout_ns,
                      uint64_t now);
-    /* Layer-7 matcher: does the connection's protocol match one of `ids`
-     * (ruleset protocol ids; L7 specials below)? Drives collection. */
+    /* Layer-7 matcher: is the connection one of protocols `ids` (ids of
+     * rs->protos, or L7_PROTO_ID_UNKNOWN / L7_PROTO_ID_UNSET)? Drives
+     * collection. */
     bool (*layer7)(void *user, struct l7_eval *ev, const uint32_t *ids, uint32_t n);
     /* A matched rule with log=yes or action=log. */
     void (*log)(void *user, struct l7_eval *ev, const l7_crule *r);

@@ -24,6 +24,7 @@
 #define L7_POLICY_H
 
 #include "l7/common.h"
+#include "l7/protoset.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -100,6 +101,20 @@ L7_API int l7_policy_create(l7_policy **out, const l7_allocator *alloc);
  * \param p the policy, or NULL
  */
 L7_API void l7_policy_destroy(l7_policy *p);
+
+/**
+ * \brief The policy's layer-7 protocols (`/ip firewall layer7-protocol`),
+ *        shared by `/ip` and `/ipv6` rules (Decision 15).
+ *
+ * Edit it with the l7/protoset.h calls (add, set_regexp, remove,
+ * set_enabled). l7_ruleset_compile() copies it, so later edits never reach
+ * a compiled ruleset; a compile that finds the protocols unchanged reuses
+ * the previous copy.
+ *
+ * \param p the policy
+ * \return the set, owned by the policy (do not destroy it); NULL for NULL
+ */
+L7_API l7_protoset *l7_policy_protocols(l7_policy *p);
 
 /**
  * \brief Strict RouterOS mode: refuse the seed page's extensions (lists in

@@ -92,8 +92,8 @@ static bool env_layer7(void *user, l7_eval *ev, const uint32_t *ids, uint32_t n)
         if (ids[i] == L7_PROTO_ID_UNKNOWN && te->conn_proto &&
             !strcmp(te->conn_proto, "unknown"))
             return true;
-        if (ids[i] < L7_PROTO_ID_DISABLED && te->conn_proto &&
-            !strcmp(ev->rs->names[L7_NAME_PROTOCOL].v[ids[i]], te->conn_proto))
+        if (ids[i] <= L7_PROTO_ID_MAX && te->conn_proto &&
+            !strcmp(l7_protoset_name(ev->rs->protos, ids[i]), te->conn_proto))
             return true;
     }
     return false;
@@ -178,11 +178,34 @@ static int run_packet(run *r, uint8_t hook, const l7t_flow *f, int reply, uint8_
     return l7_eval_hook(ev);
 }
 
+/* A policy with the seed's protocols; steam is disabled. */
+static l7_policy *new_policy(void)
+{
+    static const char *const protos[][2] = {
+        {"facebook", "^.*(facebook|fbcdn).*$"},
+        {"youtube", "^.*(youtube|googlevideo).*$"},
+        {"bittorrent", "^(\\x13BitTorrent protocol|\\x42\\x54:)"},
+        {"steam", "^.*(steam|steamcontent).*$"},
+    };
+    l7_policy *p;
+    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    l7_protoset *set = l7_policy_protocols(p);
+    ck_assert_ptr_nonnull(set);
+    for (size_t i = 0; i < L7_ARRAY_SIZE(protos); i++) {
+        uint32_t id;
+        ck_assert_int_eq(l7_protoset_add(&id, set, protos[i][0], protos[i][1],
+                                         strlen(protos[i][1]), NULL),
+                         L7_OK);
+        if (!strcmp(protos[i][0], "steam"))
+            ck_assert_int_eq(l7_protoset_set_enabled(set, id, 0), L7_OK);
+    }
+    return p;
+}
+
 static l7_ruleset *compile_rules(const char *const *filter, const char *const *mangle,
                                  l7_diag_list *d)
 {
-    l7_policy *p;
-    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    l7_policy *p = new_policy();
     for (int i = 0; filter && filter[i]; i++)
         ck_assert_int_eq(add_rule(p, 4, L7_TABLE_FILTER, filter[i], d), L7_OK);
     for (int i = 0; mangle && mangle[i]; i++)
@@ -435,13 +458,16 @@ static const struct {
      "filter#1",
      "fasttrack"},
     {{"chain=forward protocol=tcp dst-port=80,443 action=drop", NULL}, 0, NULL, NULL},
+    {{"chain=forward layer7-protocol=netflix action=drop", NULL},
+     L7_ESYNTAX,
+     "filter#0",
+     "netflix"},
 };
 
 START_TEST(test_compile_diags)
 {
-    l7_policy *p;
+    l7_policy *p = new_policy();
     l7_diag_list *d;
-    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
     ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
     for (int i = 0; compile_cases[_i].rules[i]; i++)
         ck_assert_int_eq(add_rule(p, 4, L7_TABLE_FILTER, compile_cases[_i].rules[i], d),
@@ -1066,6 +1092,50 @@ START_TEST(test_ipv6_tables)
 }
 END_TEST
 
+/* Decision 17: a rule naming a disabled protocol is invalid and skipped;
+ * edits of the policy's set after compile never reach the ruleset. */
+START_TEST(test_disabled_protocol)
+{
+    l7_policy *p = new_policy();
+    ck_assert_int_eq(
+        add_rule(p, 4, 0, "chain=forward action=drop layer7-protocol=steam", NULL),
+        L7_OK);
+    ck_assert_int_eq(add_rule(p, 4, 0,
+                              "chain=forward action=reject "
+                              "layer7-protocol=facebook",
+                              NULL),
+                     L7_OK);
+    l7_ruleset *rs;
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, NULL), L7_OK);
+    ck_assert_int_eq(l7_ruleset_rule_invalid(rs, 4, 0, 0), 1);
+    ck_assert_int_eq(l7_ruleset_rule_invalid(rs, 4, 0, 1), 0);
+    ck_assert_int_eq(l7_ruleset_rule_invalid(rs, 4, 0, 2), L7_ENOTFOUND);
+    run r;
+    run_init(&r, rs);
+    r.te.conn_proto = "steam";
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x18, "x", ES, 0), L7_VERDICT_ACCEPT);
+    ck_assert_uint_eq(r.counters[0].packets, 0);
+    r.te.conn_proto = "facebook";
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x18, "x", ES, 0), L7_VERDICT_REJECT);
+    /* unchanged protocols: the next compile shares the copy */
+    l7_ruleset *rs2;
+    ck_assert_int_eq(l7_ruleset_compile(&rs2, p, NULL), L7_OK);
+    ck_assert_ptr_eq(rs2->protos, rs->protos);
+    l7_ruleset_destroy(rs2);
+    /* an edit makes a new copy; the old ruleset keeps its own */
+    uint32_t id;
+    ck_assert_int_eq(l7_protoset_lookup(&id, l7_policy_protocols(p), "steam"), L7_OK);
+    ck_assert_int_eq(l7_protoset_set_enabled(l7_policy_protocols(p), id, 1), L7_OK);
+    ck_assert_int_eq(l7_ruleset_compile(&rs2, p, NULL), L7_OK);
+    ck_assert_ptr_ne(rs2->protos, rs->protos);
+    ck_assert_int_eq(l7_ruleset_rule_invalid(rs2, 4, 0, 0), 0);
+    ck_assert_int_eq(l7_ruleset_rule_invalid(rs, 4, 0, 0), 1);
+    l7_ruleset_destroy(rs2);
+    run_fini(&r);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 START_TEST(test_counter_identity)
 {
     /* The signature ignores comment/disabled, so a reload of the same text
@@ -1096,6 +1166,7 @@ static Suite *policy_suite(void)
     tcase_add_loop_test(tc, test_compile_diags, 0, (int)L7_ARRAY_SIZE(compile_cases));
     tcase_add_test(tc, test_jump_depth_limit);
     tcase_add_test(tc, test_counter_identity);
+    tcase_add_test(tc, test_disabled_protocol);
     suite_add_tcase(s, tc);
     tc = tcase_create("eval");
     tcase_add_loop_test(tc, test_matchers, 0, (int)L7_ARRAY_SIZE(match_cases));
