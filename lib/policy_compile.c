@@ -575,8 +575,12 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
         l7_free(&rs->alloc, c.jump_names[i]);
     l7_free(&rs->alloc, c.jump_names);
     for (uint32_t i = 0; i < rs->nrules; i++)
+    {
         if (find_match(&rs->rules[i], "layer7-protocol"))
             rs->has_l7 = true;
+        if (find_match(&rs->rules[i], "connection-rate"))
+            rs->uses_rate = true;
+    }
     rs->ct_on = rs->ct.enabled == 1 || (rs->ct.enabled == 2 && total > 0);
     if (rc == 0 && c.errors)
         rc = L7_ESYNTAX;

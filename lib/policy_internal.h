@@ -331,6 +331,7 @@ struct l7_ruleset {
     l7_ct_config ct;
     bool ct_on;
     bool has_l7;
+    bool uses_rate; /* some rule has connection-rate */
     struct l7_protoset *protos; /* own reference to an unchanging copy */
 };
 

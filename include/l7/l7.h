@@ -16,5 +16,7 @@
 #include "l7/pattern.h"
 #include "l7/protoset.h"
 #include "l7/inspect.h"
+#include "l7/policy.h"
+#include "l7/engine.h"
 
 #endif /* L7_L7_H */
