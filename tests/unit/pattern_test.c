@@ -456,13 +456,27 @@ static void check_names(l7_pattern **all, l7_pattern_scratch *s, const uint8_t *
     }
 }
 
+/* The seed patterns, compiled once for the tcase (unchecked fixture: set up
+ * before Check forks, so each test inherits them). */
+static l7_pattern *seed_all[L7_ARRAY_SIZE(seed_res)];
+static l7_pattern_scratch *seed_scratch;
+
+static void seed_setup(void)
+{
+    for (size_t i = 0; i < L7_ARRAY_SIZE(seed_res); i++)
+        seed_all[i] = compile_ok(seed_res[i].re, 0);
+    l7_pattern_scratch_create(&seed_scratch, NULL, NULL);
+}
+
+static void seed_teardown(void)
+{
+    for (size_t i = 0; i < L7_ARRAY_SIZE(seed_res); i++)
+        l7_pattern_destroy(seed_all[i]);
+    l7_pattern_scratch_destroy(seed_scratch);
+}
+
 START_TEST(test_seed_payloads)
 {
-    l7_pattern *all[L7_ARRAY_SIZE(seed_res)];
-    for (size_t i = 0; i < L7_ARRAY_SIZE(seed_res); i++)
-        all[i] = compile_ok(seed_res[i].re, 0);
-    l7_pattern_scratch *s = NULL;
-    ck_assert_int_eq(l7_pattern_scratch_create(&s, NULL, NULL), L7_OK);
     const payload_case *c = &payload_cases[_i];
     uint8_t buf[512];
     size_t len;
@@ -472,11 +486,8 @@ START_TEST(test_seed_payloads)
     } else {
         len = client_hello(buf, c->sni);
     }
-    check_names(all, s, buf, len, c->match, 1, c->what);
-    check_names(all, s, buf, len, c->no_match, 0, c->what);
-    l7_pattern_scratch_destroy(s);
-    for (size_t i = 0; i < L7_ARRAY_SIZE(seed_res); i++)
-        l7_pattern_destroy(all[i]);
+    check_names(seed_all, seed_scratch, buf, len, c->match, 1, c->what);
+    check_names(seed_all, seed_scratch, buf, len, c->no_match, 0, c->what);
 }
 END_TEST
 
@@ -608,6 +619,7 @@ static Suite *pattern_suite(void)
     tcase_add_test(tc, test_args);
     suite_add_tcase(s, tc);
     TCase *seed = tcase_create("seed");
+    tcase_add_unchecked_fixture(seed, seed_setup, seed_teardown);
     tcase_add_loop_test(seed, test_seed_payloads, 0, (int)L7_ARRAY_SIZE(payload_cases));
     tcase_add_loop_test(seed, test_seed_strip_equivalence, 0,
                         (int)L7_ARRAY_SIZE(seed_res));
