@@ -30,8 +30,16 @@ static bool env_list_contains(void *user, const l7_ruleset *rs, uint32_t list_id
     l7_engine *e = user;
     if (!e->opts.addrlists)
         return false;
-    return l7_addrlist_contains(e->opts.addrlists, e->xlat[L7_NAME_ADDRLIST][list_id],
-                                addr, now) == 1;
+    uint32_t id = e->xlat[L7_NAME_ADDRLIST][list_id];
+    for (uint32_t i = 0; i < e->nmemo; i++)
+        if (e->memo[i].addr == addr && e->memo[i].list == id)
+            return e->memo[i].member;
+    bool member = l7_addrlist_contains(e->opts.addrlists, id, addr, now) == 1;
+    uint32_t slot = e->nmemo < 4 ? e->nmemo++ : id & 3;
+    e->memo[slot].addr = addr;
+    e->memo[slot].list = id;
+    e->memo[slot].member = member;
+    return member;
 }
 
 static void env_list_add(void *user, const l7_ruleset *rs, uint32_t list_id,
@@ -42,6 +50,7 @@ static void env_list_add(void *user, const l7_ruleset *rs, uint32_t list_id,
     l7_engine *e = user;
     if (!e->opts.addrlists)
         return;
+    e->nmemo = 0;
     /* A full list refuses the add and counts it there; the packet goes on. */
     l7_addrlist_add_rule(e->opts.addrlists, e->xlat[L7_NAME_ADDRLIST][list_id], addr,
                          kind != L7_LT_NONE_STATIC,
@@ -140,6 +149,7 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
     l7_ct_result ctr;
     memset(&ctr, 0, sizeof(ctr));
     e->conn = NULL;
+    e->nmemo = 0;
     e->payload = pkt->payload;
     e->payload_len = pkt->payload_len;
     uint8_t state = L7_CT_UNTRACKED;
