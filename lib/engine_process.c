@@ -130,12 +130,17 @@ static void finish(l7_verdict *out, l7_engine *e, uint32_t verdict)
 
 /* Connection rate (RouterOS: recomputed every second from the connection's
  * bytes, no averaging). */
-static uint64_t conn_rate(eng_conn_ext *x, const l7_conn *c, uint64_t now)
+static uint64_t conn_rate(eng_conn_ext *x, const l7_conn *c, uint32_t this_len,
+                          uint64_t now)
 {
     uint64_t sec = now / L7_NSEC_PER_SEC;
+    /* Conntrack already counted this packet: it belongs to the new second. */
     uint64_t bytes = c->bytes[0] + c->bytes[1];
+    bytes = bytes >= this_len ? bytes - this_len : 0;
     if (sec != x->rate_sec) {
-        x->rate = sec == x->rate_sec + 1 ? (bytes - x->rate_bytes) * 8 : 0;
+        x->rate = sec == x->rate_sec + 1 && bytes >= x->rate_bytes
+                      ? (bytes - x->rate_bytes) * 8
+                      : 0;
         x->rate_sec = sec;
         x->rate_bytes = bytes;
     }
@@ -209,7 +214,7 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
         ev.conn_bytes = c->bytes[0] + c->bytes[1];
         if (rs->uses_rate) {
             x = conn_ext(e, c);
-            ev.conn_rate = x ? conn_rate(x, c, now) : 0;
+            ev.conn_rate = x ? conn_rate(x, c, pkt->ip_len, now) : 0;
         }
     }
     bool ft = false;
