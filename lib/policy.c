@@ -155,9 +155,6 @@ int l7_policy_conntrack_get(const char **out, const l7_policy *p, const char *pr
     return 0;
 }
 
-int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
-void l7_policy_protos_fini(l7_policy *p);
-
 /* ---- policy -----------------------------------------------------------------------
  */
 
@@ -306,9 +303,6 @@ static int unknown_prop(l7_diag_list *diags, const char *prop)
 
 /* Parse a value into a temporary to check it, with the column of the
  * value's first byte at 1. Used by set and by compile. */
-int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
-                          const char *v, size_t n, bool strict, const l7_alloc *a,
-                          l7_diag_list *diags);
 int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
                           const char *v, size_t n, bool strict, const l7_alloc *a,
                           l7_diag_list *diags)

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
-                          const char *v, size_t n, bool strict, const l7_alloc *a,
-                          l7_diag_list *diags);
-/* policy_proto.c */
-int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
-int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
-void l7_policy_protos_release(l7_ruleset *rs);
-
 typedef struct cctx {
     const l7_policy *p;
     l7_ruleset *rs;
@@ -575,8 +567,7 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
     for (uint32_t i = 0; c.jump_names && i < total; i++)
         l7_free(&rs->alloc, c.jump_names[i]);
     l7_free(&rs->alloc, c.jump_names);
-    for (uint32_t i = 0; i < rs->nrules; i++)
-    {
+    for (uint32_t i = 0; i < rs->nrules; i++) {
         if (find_match(&rs->rules[i], "layer7-protocol"))
             rs->has_l7 = true;
         if (find_match(&rs->rules[i], "connection-rate"))

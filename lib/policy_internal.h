@@ -187,6 +187,19 @@ void l7_pval_free(const l7_prop_def *d, l7_pval *v, const l7_alloc *a);
 
 /* Shared value parsers (also used for conntrack settings). */
 int l7_parse_duration_ns(uint64_t *out, const char *v, size_t n);
+int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n);
+/* Parse a value with its optional leading '!'; columns start at 1. */
+int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
+                          const char *v, size_t n, bool strict, const l7_alloc *a,
+                          l7_diag_list *diags);
+
+/* policy_proto.c: the protocols of a policy and a ruleset's copy. */
+int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
+void l7_policy_protos_fini(l7_policy *p);
+int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
+void l7_policy_protos_release(l7_ruleset *rs);
+/* 0: known and enabled (id in *out); 1: disabled; L7_ENOTFOUND. */
+int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
 int l7_parse_bool(bool *out, const char *v, size_t n);
 int l7_parse_u64(uint64_t *out, const char *v, size_t n, uint64_t max);
 
@@ -331,7 +344,7 @@ struct l7_ruleset {
     l7_ct_config ct;
     bool ct_on;
     bool has_l7;
-    bool uses_rate; /* some rule has connection-rate */
+    bool uses_rate;             /* some rule has connection-rate */
     struct l7_protoset *protos; /* own reference to an unchanging copy */
 };
 

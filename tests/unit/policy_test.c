@@ -324,7 +324,7 @@ static const struct {
     {L7_TABLE_MANGLE, "action", "reject", L7_EUNSUPPORTED, 0, 0, "not allowed"},
     {L7_TABLE_FILTER, "action", "dst-nat", L7_EUNSUPPORTED, 1, 0, "action"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.300", L7_ESYNTAX, 1, 0, "address"},
-    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ESYNTAX, 2, 0, "address"},
+    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ERANGE, 2, 0, "prefix length"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.9-10.0.0.1", L7_ERANGE, 1, 0, "range"},
     {L7_TABLE_FILTER, "dst-port", "80,9x", L7_ESYNTAX, 4, 0, "port"},
     {L7_TABLE_FILTER, "dst-port", "80,70000", L7_ESYNTAX, 4, 0, "port"},
