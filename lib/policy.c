@@ -344,6 +344,14 @@ int l7_policy_rule_set(l7_policy *p, uint32_t family, uint32_t table, uint32_t p
                     table == L7_TABLE_FILTER ? "filter" : "mangle");
         return L7_EUNSUPPORTED;
     }
+    if (family == 6 && idx == l7_prop_index_layer7() && p->strict) {
+        /* Decision 15: RouterOS has no IPv6 layer7 matcher. */
+        l7_diag_add(diags, L7_SEV_ERROR, L7_EUNSUPPORTED, prop, 0, 0, 0,
+                    "%s: /ipv6 rules have no layer7-protocol in RouterOS (a libl7 "
+                    "extension, refused in strict mode)",
+                    prop);
+        return L7_EUNSUPPORTED;
+    }
     l7_pval v;
     bool neg;
     int rc = l7_policy_parse_value(&v, &neg, d, value ? value : "", value_len,
@@ -448,6 +456,16 @@ int l7_policy_rule_id(uint64_t *out, const l7_policy *p, uint32_t family,
     if (!r)
         return L7_ENOTFOUND;
     *out = r->id;
+    return 0;
+}
+
+int l7_policy_rule_set_line(l7_policy *p, uint32_t family, uint32_t table, uint32_t pos,
+                            uint32_t line)
+{
+    l7_pol_rule *r = rule_at(p, family, table, pos);
+    if (!r)
+        return list_of(p, family, table) ? L7_ENOTFOUND : L7_EINVAL;
+    r->line = line;
     return 0;
 }
 

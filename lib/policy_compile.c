@@ -28,15 +28,16 @@ static const char *rule_item(cctx *c, unsigned family, unsigned table, uint32_t 
 static void rerr(cctx *c, const l7_crule *r, int code, const char *msg, const char *arg)
 {
     rule_item(c, r->family, r->table, r->pos);
-    l7_diag_add(c->diags, L7_SEV_ERROR, code, c->item, 0, 0, 0, "%s%s%s%s", c->item,
-                ": ", msg, arg ? arg : "");
+    l7_diag_add(c->diags, L7_SEV_ERROR, code, c->item, r->line, 0, 0, "%s%s%s%s",
+                c->item, ": ", msg, arg ? arg : "");
     c->errors++;
 }
 
 static void rwarn(cctx *c, const l7_crule *r, const char *msg)
 {
     rule_item(c, r->family, r->table, r->pos);
-    l7_diag_add(c->diags, L7_SEV_WARNING, 0, c->item, 0, 0, 0, "%s: %s", c->item, msg);
+    l7_diag_add(c->diags, L7_SEV_WARNING, 0, c->item, r->line, 0, 0, "%s: %s", c->item,
+                msg);
 }
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
@@ -164,6 +165,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
     r->index = index;
     r->pos = pos;
     r->id = pr->id;
+    r->line = pr->line;
     r->family = (uint8_t)family;
     r->table = (uint8_t)table;
     r->action = L7_ACT_ACCEPT;
@@ -220,7 +222,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
                                       &rs->alloc, c->diags) == 0)
                 l7_pval_free(d, &tmp, &rs->alloc);
             rule_item(c, family, table, pos);
-            l7_diag_relocate(c->diags, before, 0, 0, c->item);
+            l7_diag_relocate(c->diags, before, pr->line, 0, c->item);
             c->errors++;
             continue;
         }

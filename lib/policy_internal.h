@@ -243,6 +243,7 @@ typedef struct l7_pol_prop {
 
 typedef struct l7_pol_rule {
     uint64_t id;
+    uint32_t line; /* source line given by a loader (0 = none) */
     l7_pol_prop *props;
     uint32_t n, cap;
 } l7_pol_rule;
@@ -305,6 +306,7 @@ typedef struct l7_crule {
     uint32_t index; /* into per-engine arrays (counters, limit state) */
     uint32_t pos;   /* print number within (family, table) */
     uint64_t id, sig;
+    uint32_t line; /* source line for diagnostics */
     uint8_t family, table, action;
     bool log, passthrough, invalid, disabled;
     uint16_t chain;       /* index into the ruleset's chains */
