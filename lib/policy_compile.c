@@ -310,6 +310,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
         m->def = d;
         m->match = d->match;
         m->negate = neg;
+        m->conntrack = (d->flags & L7_PF_CONNTRACK) != 0;
         m->v = v;
     }
     /* Ports need a port protocol (RouterOS refuses them otherwise). */
@@ -505,11 +506,13 @@ static void ruleset_free(l7_ruleset *rs)
         l7_crule *r = &rs->rules[i];
         for (uint32_t k = 0; k < r->nm; k++)
             l7_pval_free(r->m[k].def, &r->m[k].v, &rs->alloc);
-        l7_free(&rs->alloc, r->m);
+        if (!rs->matchers)
+            l7_free(&rs->alloc, r->m);
         l7_free(&rs->alloc, r->comment);
         l7_free(&rs->alloc, r->log_prefix);
     }
     l7_free(&rs->alloc, rs->rules);
+    l7_free(&rs->alloc, rs->matchers);
     for (uint32_t i = 0; i < rs->nchains; i++) {
         l7_free(&rs->alloc, rs->chains[i].name);
         l7_free(&rs->alloc, rs->chains[i].rules);
@@ -519,6 +522,33 @@ static void ruleset_free(l7_ruleset *rs)
         l7_names_free(&rs->names[k], &rs->alloc);
     l7_alloc a = rs->alloc;
     l7_free(&a, rs);
+}
+
+/* Move every rule's matchers into one block in rule order, so that a
+ * packet walking a chain streams through memory instead of chasing one
+ * small allocation per rule. Optional: on allocation failure the rules keep
+ * their own arrays. */
+static void pack_matchers(l7_ruleset *rs)
+{
+    size_t total = 0;
+    for (uint32_t i = 0; i < rs->nrules; i++)
+        total += rs->rules[i].nm;
+    if (!total)
+        return;
+    l7_cmatch *block = l7_malloc(&rs->alloc, total * sizeof(l7_cmatch));
+    if (!block)
+        return;
+    size_t at = 0;
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        l7_crule *r = &rs->rules[i];
+        if (!r->nm)
+            continue;
+        memcpy(block + at, r->m, r->nm * sizeof(l7_cmatch));
+        l7_free(&rs->alloc, r->m);
+        r->m = block + at;
+        at += r->nm;
+    }
+    rs->matchers = block;
 }
 
 int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags)
@@ -578,6 +608,8 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
     rs->ct_on = rs->ct.enabled == 1 || (rs->ct.enabled == 2 && total > 0);
     if (rc == 0 && c.errors)
         rc = L7_ESYNTAX;
+    if (rc == 0)
+        pack_matchers(rs);
     if (rc < 0) {
         l7_policy_protos_release(rs);
         ruleset_free(rs);

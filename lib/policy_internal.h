@@ -299,6 +299,7 @@ typedef struct l7_cmatch {
     l7_match_fn match;
     const l7_prop_def *def;
     bool negate;
+    bool conntrack; /* def->flags & L7_PF_CONNTRACK, kept here for the hot loop */
     l7_pval v;
 } l7_cmatch;
 
@@ -338,6 +339,7 @@ struct l7_ruleset {
     uint64_t policy_uid;
     l7_crule *rules;
     uint32_t nrules;
+    l7_cmatch *matchers; /* every rule's matchers in one block, in rule order */
     l7_chain *chains;
     uint32_t nchains, chains_cap;
     /* builtin chain index per [family][hook chain], or UINT16_MAX */
