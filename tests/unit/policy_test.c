@@ -1149,6 +1149,34 @@ START_TEST(test_disabled_protocol)
 }
 END_TEST
 
+/* RouterOS allows at most 4096 distinct packet marks ("bad new packet
+ * mark"). */
+START_TEST(test_packet_mark_limit)
+{
+    l7_policy *p;
+    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    char buf[96];
+    for (int i = 0; i < 4097; i++) {
+        snprintf(buf, sizeof(buf),
+                 "chain=prerouting action=mark-packet new-packet-mark=m%d", i % 4096);
+        ck_assert_int_eq(add_rule(p, 4, L7_TABLE_MANGLE, buf, NULL), L7_OK);
+    }
+    l7_ruleset *rs = NULL;
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, NULL), L7_OK);
+    l7_ruleset_destroy(rs);
+    ck_assert_int_eq(
+        add_rule(p, 4, L7_TABLE_MANGLE,
+                 "chain=prerouting action=mark-packet new-packet-mark=one-more", NULL),
+        L7_OK);
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, d), L7_ESYNTAX);
+    ck_assert_ptr_nonnull(strstr(l7_diag_message(d, 0), "bad new packet mark"));
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 START_TEST(test_counter_identity)
 {
     /* The signature ignores comment/disabled, so a reload of the same text
@@ -1180,6 +1208,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_jump_depth_limit);
     tcase_add_test(tc, test_counter_identity);
     tcase_add_test(tc, test_disabled_protocol);
+    tcase_add_test(tc, test_packet_mark_limit);
     suite_add_tcase(s, tc);
     tc = tcase_create("eval");
     tcase_add_loop_test(tc, test_matchers, 0, (int)L7_ARRAY_SIZE(match_cases));
