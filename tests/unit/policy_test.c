@@ -1177,6 +1177,49 @@ START_TEST(test_packet_mark_limit)
 }
 END_TEST
 
+/* Hostile values for every property: refused with a diagnostic or
+ * accepted, never a crash; whatever was accepted compiles or is refused
+ * with an error (never a crash either). */
+START_TEST(test_random_values)
+{
+    static const char alphabet[] = "0123456789abcdefxyz-,./:!_ \x00\xff\"$";
+    uint32_t seed = 12345u + (uint32_t)_i;
+    l7_policy *p = new_policy();
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    for (uint32_t def = 0; def < l7_prop_def_count; def++) {
+        uint32_t table = (l7_prop_defs[def].tables & L7_TB_FILTER) ? 0 : 1;
+        uint32_t pos;
+        ck_assert_int_eq(l7_policy_rule_add(&pos, p, 4, table, L7_POLICY_APPEND),
+                         L7_OK);
+        l7_policy_rule_set(p, 4, table, pos, "chain", "forward", 7, NULL);
+        for (int k = 0; k < 60; k++) {
+            char v[24];
+            seed = seed * 1103515245u + 12345u;
+            size_t n = (seed >> 16) % sizeof(v);
+            for (size_t j = 0; j < n; j++) {
+                seed = seed * 1103515245u + 12345u;
+                v[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+            }
+            int rc =
+                l7_policy_rule_set(p, 4, table, pos, l7_prop_defs[def].name, v, n, d);
+            ck_assert_int_le(rc, 0);
+            if (rc < 0)
+                ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+            l7_diag_list_clear(d);
+        }
+    }
+    l7_ruleset *rs = NULL;
+    int rc = l7_ruleset_compile(&rs, p, d);
+    ck_assert(rc == L7_OK || rc == L7_ESYNTAX);
+    if (rc < 0)
+        ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+    l7_ruleset_destroy(rs);
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 START_TEST(test_counter_identity)
 {
     /* The signature ignores comment/disabled, so a reload of the same text
@@ -1209,6 +1252,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_counter_identity);
     tcase_add_test(tc, test_disabled_protocol);
     tcase_add_test(tc, test_packet_mark_limit);
+    tcase_add_loop_test(tc, test_random_values, 0, 8);
     suite_add_tcase(s, tc);
     tc = tcase_create("eval");
     tcase_add_loop_test(tc, test_matchers, 0, (int)L7_ARRAY_SIZE(match_cases));
