@@ -973,6 +973,51 @@ START_TEST(test_threads_share_ruleset)
 }
 END_TEST
 
+/* Hostile frames (random bytes, truncated and mutated real packets) through
+ * the seed setup: every one gets a verdict, none is an error or a crash. */
+START_TEST(test_random_frames)
+{
+    world w;
+    world_init(&w);
+    seed_setup(&w);
+    uint32_t seed = 99;
+    uint8_t buf[256];
+    l7t_flow f = {"192.168.1.150", "157.240.1.35", 6, 43000, 80, 0};
+    for (int i = 0; i < 3000; i++) {
+        size_t len;
+        seed = seed * 1103515245u + 12345u;
+        if (i & 1) {
+            len = l7t_frame(buf, &f, (int)(seed >> 30) & 1, (uint8_t)(seed >> 8), seed,
+                            FB_REQ, strlen(FB_REQ));
+            len = (seed >> 16) % (len + 1);
+            for (int k = 0; k < 3; k++) {
+                seed = seed * 1103515245u + 12345u;
+                if (len)
+                    buf[(seed >> 16) % len] ^= (uint8_t)(seed >> 4);
+            }
+        } else {
+            len = (seed >> 16) % sizeof(buf);
+            for (size_t k = 0; k < len; k++) {
+                seed = seed * 1103515245u + 12345u;
+                buf[k] = (uint8_t)(seed >> 16);
+            }
+            if (len)
+                buf[0] = (uint8_t)(0x45 + (seed & 0x20));
+        }
+        l7_verdict v;
+        memset(&v, 0, sizeof(v));
+        v.size = sizeof(v);
+        ck_assert_int_eq(l7_engine_process(&v, w.e, buf, len, L7_LINK_IP, NULL,
+                                           L7T_SEC(MON_10) + (uint64_t)i * 1000000),
+                         L7_OK);
+        ck_assert_uint_le(v.verdict, L7_VERDICT_PENDING);
+    }
+    l7_engine_expire(w.e, L7T_SEC(MON_10 + 86400 * 2), 1u << 20);
+    ck_assert_uint_eq(l7_engine_stat(w.e, L7_ENGINE_STAT_PACKETS), 3000);
+    world_fini(&w);
+}
+END_TEST
+
 START_TEST(test_log_format)
 {
     l7_log_event ev;
@@ -1069,6 +1114,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_regex_limit_warning);
     tcase_add_test(tc, test_connection_rate);
     tcase_add_test(tc, test_threads_share_ruleset);
+    tcase_add_test(tc, test_random_frames);
     suite_add_tcase(s, tc);
     return s;
 }
