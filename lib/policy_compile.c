@@ -422,6 +422,18 @@ static void warn_never_match(cctx *c)
             }
             if (!accept_est && is_accept_established(r))
                 accept_est = r;
+            /* Interfaces a hook never has (§2.4): output has no input
+             * interface, prerouting and input no output interface. */
+            const l7_cmatch *in = find_match(r, "in-interface");
+            const l7_cmatch *out = find_match(r, "out-interface");
+            int slot = ch->builtin ? l7_builtin_chain_slot(ch->table, ch->name) : -1;
+            if (in && !in->negate && slot == L7_BC_OUTPUT)
+                rwarn(c, r, "in-interface never matches in the output chain");
+            if (out && !out->negate &&
+                (slot == L7_BC_PREROUTING || slot == L7_BC_INPUT))
+                rwarn(c, r,
+                      "out-interface never matches before routing (prerouting, "
+                      "input)");
         }
     }
     /* fasttrack-connection ahead of L7 rules of the same family. */
