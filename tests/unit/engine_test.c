@@ -627,6 +627,42 @@ START_TEST(test_swap_keeps_connections)
 }
 END_TEST
 
+/* A connection still inspecting across a swap to another protocol set:
+ * what the regexps learnt under the old ids must not leak into the new
+ * ones (an anchored pattern found dead under id 0 is another protocol
+ * after the swap). */
+START_TEST(test_swap_while_inspecting)
+{
+    world w;
+    world_init(&w);
+    add_proto(w.p, "xyz", "^xyz");
+    add_rule(w.p, 4, L7_TABLE_MANGLE,
+             "chain=prerouting action=mark-connection layer7-protocol=xyz "
+             "new-connection-mark=x");
+    world_engine(&w, 0);
+    l7t_flow f = {"10.0.0.1", "10.0.1.1", 6, 40000, 7000, 0};
+    pkt(&w, &f, 0, SYN, NULL, MON_10);
+    pkt(&w, &f, 1, SYNACK, NULL, MON_10);
+    pkt(&w, &f, 0, ACK, NULL, MON_10);
+    ck_assert_ptr_null(pkt(&w, &f, 0, PSHACK, "abc", MON_10)->layer7_protocol);
+
+    l7_policy *p2;
+    ck_assert_int_eq(l7_policy_create(&p2, NULL), L7_OK);
+    add_proto(p2, "target", "^abc.*def");
+    add_rule(p2, 4, L7_TABLE_MANGLE,
+             "chain=prerouting action=mark-connection layer7-protocol=target "
+             "new-connection-mark=t");
+    l7_ruleset *rs2 = compile(p2);
+    ck_assert_int_eq(l7_engine_set_ruleset(w.e, rs2), L7_OK);
+    l7_ruleset_destroy(rs2);
+    const l7_verdict *v = pkt(&w, &f, 0, PSHACK, "def", MON_10);
+    ck_assert_str_eq(str_or(v->layer7_protocol), "target");
+    ck_assert_str_eq(str_or(v->connection_mark), "t");
+    l7_policy_destroy(p2);
+    world_fini(&w);
+}
+END_TEST
+
 START_TEST(test_swap_same_policy_ids)
 {
     /* Edits of the same policy: a rule keeps its counters across a `set`
@@ -1154,6 +1190,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_seed_p2p_users);
     tcase_add_test(tc, test_swap_keeps_connections);
     tcase_add_test(tc, test_swap_same_policy_ids);
+    tcase_add_test(tc, test_swap_while_inspecting);
     tcase_add_test(tc, test_fast_path_no_regex);
     tcase_add_test(tc, test_l7_behind_accept_established);
     tcase_add_test(tc, test_ipv6_layer7);
