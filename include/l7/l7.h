@@ -16,8 +16,8 @@
 #include "l7/addrlist.h"
 #include "l7/tz.h"
 #include "l7/timematch.h"
-#include "l7/qtree.h"
 #include "l7/policy.h"
+#include "l7/qtree.h"
 #include "l7/engine.h"
 
 #endif /* L7_L7_H */
