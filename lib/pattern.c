@@ -14,8 +14,9 @@
 #define DEFAULT_MATCH_LIMIT    200000u
 #define DEFAULT_DEPTH_LIMIT    10000u
 #define DEFAULT_HEAP_LIMIT_KIB 4096u
-/* Regexp length cap: the kernel's is 8192 bytes; be generous, but bounded. */
-#define MAX_REGEXP_LEN 65536u
+/* l7-filter's kernel limit: a pattern is shorter than 8192 bytes (§1.6).
+ * It also bounds translation and PCRE2 compile time on hostile input. */
+#define MAX_REGEXP_LEN 8191u
 
 #define COMPILE_OPTIONS                                                                \
     (PCRE2_CASELESS | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF |          \
@@ -537,7 +538,7 @@ int l7_pattern_tx_run(l7_pattern_tx *res, const l7_alloc *a, const char *regexp,
     res->alloc = a;
     if (regexp_len > MAX_REGEXP_LEN) {
         l7_diag_add(diag, L7_SEV_ERROR, L7_ESYNTAX, name, 0, 0, 0,
-                    "regexp longer than %u bytes", MAX_REGEXP_LEN);
+                    "regexp longer than %u bytes (l7-filter's limit)", MAX_REGEXP_LEN);
         return L7_ESYNTAX;
     }
     tx t;

@@ -168,6 +168,27 @@ START_TEST(test_translate_truncates)
 }
 END_TEST
 
+/* l7-filter's kernel limit (routeros-spec.md §1.6): a pattern is shorter
+ * than 8192 bytes. The longest l7-protocols pattern has 6,322. */
+START_TEST(test_length_limit)
+{
+    static char re[8193];
+    memset(re, 'a', sizeof(re));
+    l7_pattern *p = NULL;
+    ck_assert_int_eq(l7_pattern_compile(&p, re, 8191, NULL, NULL, NULL, NULL), L7_OK);
+    l7_pattern_destroy(p);
+    l7_diag_list *d = NULL;
+    l7_diag_list_create(&d, NULL);
+    ck_assert_int_eq(l7_pattern_compile(&p, re, 8192, NULL, NULL, "big", d),
+                     L7_ESYNTAX);
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_nonnull(strstr(l7_diag_message(d, 0), "8191"));
+    ck_assert_int_eq(l7_pattern_translate(NULL, 0, re, 8192, NULL, NULL, NULL),
+                     L7_ESYNTAX);
+    l7_diag_list_destroy(d);
+}
+END_TEST
+
 /* ---- error columns (1-based, in the user's regexp) ---------------------- */
 
 typedef struct col_case {
@@ -723,6 +744,7 @@ static Suite *pattern_suite(void)
     TCase *tc = tcase_create("dialect");
     tcase_add_loop_test(tc, test_translate, 0, (int)L7_ARRAY_SIZE(tx_cases));
     tcase_add_test(tc, test_translate_truncates);
+    tcase_add_test(tc, test_length_limit);
     tcase_add_loop_test(tc, test_error_columns, 0, (int)L7_ARRAY_SIZE(col_cases));
     tcase_add_test(tc, test_warning_columns);
     tcase_add_loop_test(tc, test_match, 0, (int)L7_ARRAY_SIZE(match_cases));
