@@ -350,7 +350,9 @@ static void tx_bracket(tx *t, const unit *open)
             out_put(&t->out, "]", 1, u.off);
             return;
         }
-        if (u.c == '[' && t->p < t->n &&
+        /* The class name is copied from the source text, so a `[` given
+         * by \x5b (compat) cannot start one: it is just a byte. */
+        if (u.c == '[' && !u.from_hex && t->p < t->n &&
             (t->src[t->p] == ':' || t->src[t->p] == '.' || t->src[t->p] == '=')) {
             uint8_t kind = t->src[t->p];
             uint32_t start = u.off, i = t->p + 1;

@@ -111,6 +111,9 @@ static const tx_case tx_cases[] = {
     {"[[:foo:]]", 0, NULL, 0},
     {"[[=a=]]", 0, NULL, 0},
     {"abc\\", 0, NULL, 0},
+    /* compat: a `[` from \x5b inside a bracket is a byte, never the start
+     * of a POSIX class copied from the source text */
+    {"[\\x5b:alpha:]]", L7_PATTERN_COMPAT_L7FILTER, "[\\[\\:alpha\\:]\\]", 1},
 };
 
 START_TEST(test_translate)
