@@ -2,7 +2,7 @@
  * Fuzz target: the inspection window. Input: byte 0 = mode (bit 0: rule-
  * driven instead of classify, bit 1: collect=always, bits 2-3: number of
  * protocols - 1), then per protocol a length byte and its regexp, then
- * packets (a length byte and the payload each). Classify mode is checked
+ * packets (a length byte and the payload each). Both modes are checked
  * against a reference that rescans the whole NUL-stripped buffer with every
  * protocol in order after each packet that added bytes (routeros-spec L5).
  */
@@ -61,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const uint8_t *pl = data + pos;
         pos += len;
         if (mode & 1) {
+            /* Every rule, in set order, on every packet: the same answers
+             * as classify-all (first match wins, L6). */
             if (l7_inspect_observe(insp, st, pkt, pl, len) < 0)
                 abort();
             for (unsigned k = 0; k <= n; k++) {
@@ -68,13 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 int r = l7_inspect_rule(insp, st, pkt, pl, len, id);
                 if (r < 0)
                     abort();
+                if (r == L7_INSPECT_YES && k < n && l7_inspect_state_protocol(st) != id)
+                    abort();
             }
-            (void)l7_inspect_rule(insp, st, pkt, pl, len, L7_PROTO_ID_UNKNOWN);
-            continue;
-        }
-        int s = l7_inspect_classify(insp, st, pkt, pl, len);
-        if (s < 0)
+            int r = l7_inspect_rule(insp, st, pkt, pl, len, L7_PROTO_ID_UNKNOWN);
+            if (r == L7_INSPECT_YES &&
+                l7_inspect_state_protocol(st) != L7_PROTO_ID_UNKNOWN)
+                abort();
+        } else if (l7_inspect_classify(insp, st, pkt, pl, len) < 0) {
             abort();
+        }
         /* The reference. */
         if (expect != L7_PROTO_ID_UNSET)
             continue;
