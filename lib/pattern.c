@@ -295,11 +295,13 @@ static unit lex(tx *t, bool in_bracket)
     return u;
 }
 
-/* {n}, {n,}, {n,m} starting at `at` (the '{'); returns its length or 0. */
+/* {n}, {n,}, {n,m} starting at `at` (the '{'); returns its length or 0.
+ * Numbers of any length count: PCRE2 then refuses one above 65535 with a
+ * clear error instead of the brace turning into literal text. */
 static uint32_t bound_len(const tx *t, uint32_t at)
 {
     uint32_t i = at + 1, digits = 0;
-    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9' && digits < 6)
+    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9')
         i++, digits++;
     if (!digits || i >= t->n)
         return 0;
@@ -308,9 +310,8 @@ static uint32_t bound_len(const tx *t, uint32_t at)
     if (t->src[i] != ',')
         return 0;
     i++;
-    digits = 0;
-    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9' && digits < 6)
-        i++, digits++;
+    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9')
+        i++;
     if (i >= t->n || t->src[i] != '}')
         return 0;
     return i + 1 - at;

@@ -213,6 +213,11 @@ static const col_case col_cases[] = {
     {"\\x41\\x42a{3,2}", 14, "out of order"},
     {"^.*(\\x41b){5,1}.*$", 15, "out of order"},
     {"[[:nope:]]", 2, "unknown POSIX"},
+    /* a bound too large for PCRE2 is an error, whatever its digit count,
+     * never literal text */
+    {"ab{100000}", 10, "too big"},
+    {"ab{1234567}", 10, "too big"},
+    {"ab{1,12345678}", 12, "too big"},
 };
 
 START_TEST(test_error_columns)
