@@ -43,10 +43,18 @@ static void conn_destructor(l7_conn *conn, void *user)
 
 /* Policy timeouts (enum l7_ct_setting) in conntrack order. */
 static const uint8_t ct_timeout_map[L7_CT_TIMEOUT_COUNT] = {
-    L7_CT_TCP_SYN_SENT,   L7_CT_TCP_SYN_RECEIVED, L7_CT_TCP_ESTABLISHED,
-    L7_CT_TCP_FIN_WAIT,   L7_CT_TCP_CLOSE_WAIT,   L7_CT_TCP_LAST_ACK,
-    L7_CT_TCP_TIME_WAIT,  L7_CT_TCP_CLOSE,        L7_CT_UDP,
-    L7_CT_UDP_STREAM,     L7_CT_ICMP,             L7_CT_GENERIC,
+    L7_CT_TCP_SYN_SENT,
+    L7_CT_TCP_SYN_RECEIVED,
+    L7_CT_TCP_ESTABLISHED,
+    L7_CT_TCP_FIN_WAIT,
+    L7_CT_TCP_CLOSE_WAIT,
+    L7_CT_TCP_LAST_ACK,
+    L7_CT_TCP_TIME_WAIT,
+    L7_CT_TCP_CLOSE,
+    L7_CT_UDP,
+    L7_CT_UDP_STREAM,
+    L7_CT_ICMP,
+    L7_CT_GENERIC,
 };
 
 static uint32_t max_entries_of(const l7_engine *e, const l7_ruleset *rs)
@@ -60,14 +68,16 @@ static uint32_t max_entries_of(const l7_engine *e, const l7_ruleset *rs)
 static void apply_ct_settings(l7_engine *e, const l7_ruleset *rs)
 {
     for (int i = 0; i < L7_CT_TIMEOUT_COUNT; i++)
-        l7_conntrack_set_timeout(e->ct, (l7_ct_timeout)i, rs->ct.timeout[ct_timeout_map[i]]);
+        l7_conntrack_set_timeout(e->ct, (l7_ct_timeout)i,
+                                 rs->ct.timeout[ct_timeout_map[i]]);
     l7_conntrack_set_loose_tcp(e->ct, rs->ct.loose_tcp);
     l7_conntrack_set_max_entries(e->ct, max_entries_of(e, rs));
 }
 
 /* Translation arrays for a ruleset: marks interned in the engine's own
  * append-only tables, address lists resolved to addrlist ids. */
-static int build_xlat(l7_engine *e, const l7_ruleset *rs, uint32_t *out[L7_NAME_KIND_COUNT])
+static int build_xlat(l7_engine *e, const l7_ruleset *rs,
+                      uint32_t *out[L7_NAME_KIND_COUNT])
 {
     for (int k = 0; k < L7_NAME_KIND_COUNT; k++) {
         out[k] = NULL;
@@ -80,9 +90,10 @@ static int build_xlat(l7_engine *e, const l7_ruleset *rs, uint32_t *out[L7_NAME_
         for (uint32_t i = 1; i < t->n; i++) {
             int rc;
             if (k == L7_NAME_ADDRLIST)
-                rc = e->opts.addrlists ? l7_addrlist_list_id(&out[k][i], e->opts.addrlists,
-                                                              t->v[i], strlen(t->v[i]))
-                                       : 0;
+                rc = e->opts.addrlists
+                         ? l7_addrlist_list_id(&out[k][i], e->opts.addrlists, t->v[i],
+                                               strlen(t->v[i]))
+                         : 0;
             else
                 rc = l7_names_intern(&e->names[k], &e->alloc, t->v[i], strlen(t->v[i]),
                                      &out[k][i]);
@@ -386,7 +397,8 @@ uint64_t l7_engine_stat(const l7_engine *e, l7_engine_counter which)
         return 0;
     if (which == L7_ENGINE_STAT_CONNECTIONS)
         return l7_conntrack_stat(e->ct, L7_CT_STAT_LIVE);
-    if (which == L7_ENGINE_STAT_REGEX_RUNS || which == L7_ENGINE_STAT_REGEX_LIMIT_HITS) {
+    if (which == L7_ENGINE_STAT_REGEX_RUNS ||
+        which == L7_ENGINE_STAT_REGEX_LIMIT_HITS) {
         l7_inspect_stats s;
         memset(&s, 0, sizeof(s));
         s.size = sizeof(s);

@@ -121,7 +121,7 @@ static void put_endpoint(sbuf *s, const l7_addr *a, uint16_t port, bool with_por
 static const struct {
     const char *name;
     uint8_t proto;
-} proto_names[] = {{"TCP", 6},  {"UDP", 17},  {"ICMP", 1},       {"ICMPv6", 58},
+} proto_names[] = {{"TCP", 6},  {"UDP", 17},   {"ICMP", 1},       {"ICMPv6", 58},
                    {"GRE", 47}, {"SCTP", 132}, {"IPSEC-ESP", 50}, {"IPSEC-AH", 51}};
 
 int l7_engine_log_format(char *buf, size_t size, const l7_log_event *ev)

@@ -20,7 +20,8 @@ static eng_conn_ext *conn_ext(l7_engine *e, l7_conn *c)
     return x;
 }
 
-/* ---- bindings used by the evaluator ------------------------------------------------- */
+/* ---- bindings used by the evaluator -------------------------------------------------
+ */
 
 static bool env_list_contains(void *user, const l7_ruleset *rs, uint32_t list_id,
                               const l7_addr *addr, uint64_t now)
@@ -88,7 +89,8 @@ void l7_engine_bind_env(l7_engine *e)
     e->env.log = env_log;
 }
 
-/* ---- the packet path ----------------------------------------------------------------- */
+/* ---- the packet path
+ * ----------------------------------------------------------------- */
 
 static const uint8_t ct_bit_of[5] = {L7_CTB_NEW, L7_CTB_ESTABLISHED, L7_CTB_RELATED,
                                      L7_CTB_INVALID, L7_CTB_UNTRACKED};
@@ -173,7 +175,8 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
     if (x && x->st.status == L7_INSPECT_INSPECTING && c->l7_proto != L7_CT_L7_UNKNOWN) {
         /* collect=always, and closing the window (and freeing the buffer)
          * as soon as it ends whatever the rules do. */
-        l7_inspect_observe(e->insp, &x->st, c->total_packets, e->payload, e->payload_len);
+        l7_inspect_observe(e->insp, &x->st, c->total_packets, e->payload,
+                           e->payload_len);
         if (x->st.status == L7_INSPECT_UNKNOWN)
             c->l7_proto = L7_CT_L7_UNKNOWN;
     }

@@ -356,22 +356,22 @@ L7_API int l7_engine_reset_all_stats(l7_engine *e, uint32_t family, uint32_t tab
 
 /** \brief Engine counters read with l7_engine_stat(). */
 typedef enum l7_engine_counter {
-    L7_ENGINE_STAT_PACKETS = 0,      /**< frames processed */
-    L7_ENGINE_STAT_BYTES = 1,        /**< bytes of frames processed */
-    L7_ENGINE_STAT_ACCEPTED = 2,     /**< accepted */
-    L7_ENGINE_STAT_DROPPED = 3,      /**< dropped (rules, malformed, fragments) */
-    L7_ENGINE_STAT_REJECTED = 4,     /**< rejected or tarpitted */
-    L7_ENGINE_STAT_INVALID_PACKET = 5, /**< malformed frames */
+    L7_ENGINE_STAT_PACKETS = 0,           /**< frames processed */
+    L7_ENGINE_STAT_BYTES = 1,             /**< bytes of frames processed */
+    L7_ENGINE_STAT_ACCEPTED = 2,          /**< accepted */
+    L7_ENGINE_STAT_DROPPED = 3,           /**< dropped (rules, malformed, fragments) */
+    L7_ENGINE_STAT_REJECTED = 4,          /**< rejected or tarpitted */
+    L7_ENGINE_STAT_INVALID_PACKET = 5,    /**< malformed frames */
     L7_ENGINE_STAT_INVALID_CONNTRACK = 6, /**< connection-state invalid */
-    L7_ENGINE_STAT_FRAGMENTS = 7,    /**< fragments seen */
-    L7_ENGINE_STAT_REASSEMBLED = 8,  /**< datagrams reassembled */
-    L7_ENGINE_STAT_FASTTRACKED = 9,  /**< packets that skipped the rules */
-    L7_ENGINE_STAT_REGEX_RUNS = 10,  /**< regexps run by the inspector */
+    L7_ENGINE_STAT_FRAGMENTS = 7,         /**< fragments seen */
+    L7_ENGINE_STAT_REASSEMBLED = 8,       /**< datagrams reassembled */
+    L7_ENGINE_STAT_FASTTRACKED = 9,       /**< packets that skipped the rules */
+    L7_ENGINE_STAT_REGEX_RUNS = 10,       /**< regexps run by the inspector */
     L7_ENGINE_STAT_REGEX_LIMIT_HITS = 11, /**< regexp runs that hit a limit */
-    L7_ENGINE_STAT_LIMIT_HITS = 12,  /**< packets refused by `limit` matchers */
-    L7_ENGINE_STAT_CONNECTIONS = 13, /**< live connections */
-    L7_ENGINE_STAT_LOG_EVENTS = 14,  /**< log events emitted */
-    L7_ENGINE_STAT_COUNT = 15        /**< number of counters (not a counter) */
+    L7_ENGINE_STAT_LIMIT_HITS = 12,       /**< packets refused by `limit` matchers */
+    L7_ENGINE_STAT_CONNECTIONS = 13,      /**< live connections */
+    L7_ENGINE_STAT_LOG_EVENTS = 14,       /**< log events emitted */
+    L7_ENGINE_STAT_COUNT = 15             /**< number of counters (not a counter) */
 } l7_engine_counter;
 
 /**
