@@ -670,6 +670,7 @@ int l7_addrlist_expire(size_t *out, l7_addrlist *al, uint64_t now, size_t budget
         pthread_rwlock_wrlock(&sh->lock);
         for (; b <= sh->mask && !stop; b++) {
             al_entry **link = &sh->buckets[b];
+            examined++; /* an empty bucket costs a visit too */
             while (*link) {
                 examined++;
                 if (is_expired(*link, now)) {

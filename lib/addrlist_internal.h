@@ -63,20 +63,22 @@ static inline int al_key_lt(al_key a, al_key b)
 }
 
 typedef struct al_entry {
+    /* What a lookup reads comes first, within 48 bytes. */
     struct al_entry *next; /* hash chain */
     uint64_t expiry;       /* ns; AL_NEVER for static and none-dynamic */
+    uint32_t list_id;
+    uint8_t family;
+    uint8_t is_range; /* first != last */
+    uint8_t disabled;
+    uint8_t dynamic;
+    l7_addr first;
+    uint8_t from_rule;
+    uint32_t generation; /* reload generation of a configured static entry */
+    uint32_t range_pos;  /* index in its range set (range entries only) */
     uint64_t created;
     uint64_t seq; /* creation order, for printing */
     char *comment;
-    l7_addr first, last;
-    uint32_t list_id;
-    uint32_t generation; /* reload generation of a configured static entry */
-    uint32_t range_pos;  /* index in its range set (range entries only) */
-    uint8_t family;
-    uint8_t dynamic;
-    uint8_t disabled;
-    uint8_t from_rule;
-    uint8_t is_range; /* first != last */
+    l7_addr last;
 } al_entry;
 
 /* One segment of a range set: keys lo..hi live until `expiry`. */

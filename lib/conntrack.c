@@ -145,24 +145,6 @@ static size_t index_cap_for(size_t n)
     return cap;
 }
 
-struct l7_conn *l7_ct_find(const struct l7_conntrack *ct, const l7_ct_key *key,
-                           uint32_t tag)
-{
-    const uint64_t *slots = ct->slots;
-    uint64_t i = tag >> ct->slot_shift;
-    for (;;) {
-        uint64_t s = slots[i];
-        if (!s)
-            return NULL;
-        if ((uint32_t)(s >> 32) == tag) {
-            struct l7_conn *c = ct_rec(ct, (uint32_t)s - 1);
-            if (memcmp(&c->key, key, sizeof(*key)) == 0)
-                return c;
-        }
-        i = (i + 1) & ct->slot_mask;
-    }
-}
-
 /* Delete slot `i`, shifting later members of its cluster back so that
  * probing never meets a hole before their entry (no tombstones). */
 static void index_delete_at(struct l7_conntrack *ct, uint64_t i)

@@ -19,6 +19,7 @@
 #include "packet_internal.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /*
  * The symmetric key: the two endpoints in a canonical order (lower
@@ -180,11 +181,109 @@ enum { CT_KEY_OK = 0, CT_KEY_INVALID = 1, CT_KEY_UNTRACKED = 2, CT_KEY_ICMP_ERRO
 int l7_ct_key_make(l7_ct_key *key, uint8_t *from_hi, const l7_addr *src,
                    const l7_addr *dst, uint16_t sport, uint16_t dport, uint8_t proto,
                    uint8_t icmp_type);
-uint64_t l7_ct_hash_key(const l7_ct_key *key, uint64_t seed);
+
+/*
+ * The per-packet path is memory-bound: a lookup waits for an index line and
+ * a record line. What lets the CPU overlap consecutive lookups is a short
+ * instruction stream, so the common case (ported protocols) is inlined and
+ * branch-light here; ICMP and the rest go through l7_ct_key_make().
+ */
+static inline uint64_t ct_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+static inline int ct_key_make_fast(l7_ct_key *key, uint8_t *from_hi, const l7_addr *src,
+                                   const l7_addr *dst, uint16_t sport, uint16_t dport,
+                                   uint8_t proto, uint8_t icmp_type)
+{
+    /* TCP, UDP, UDP-Lite, SCTP, DCCP */
+    if (L7_UNLIKELY(!(proto == 6 || proto == 17 || proto == 136 || proto == 132 ||
+                      proto == 33) ||
+                    (src->family != 4 && src->family != 6) ||
+                    dst->family != src->family))
+        return l7_ct_key_make(key, from_hi, src, dst, sport, dport, proto, icmp_type);
+    uint64_t s0 = ct_be64(src->bytes), s1 = ct_be64(src->bytes + 8);
+    uint64_t d0 = ct_be64(dst->bytes), d1 = ct_be64(dst->bytes + 8);
+    if (src->family == 4) {
+        s0 &= 0xffffffff00000000ull;
+        d0 &= 0xffffffff00000000ull;
+        s1 = d1 = 0;
+    }
+    uint8_t hi = s0 != d0 ? s0 > d0 : s1 != d1 ? s1 > d1 : sport > dport;
+    uint64_t l0 = hi ? d0 : s0, l1 = hi ? d1 : s1, h0 = hi ? s0 : d0, h1 = hi ? s1 : d1;
+    l0 = __builtin_bswap64(l0);
+    l1 = __builtin_bswap64(l1);
+    h0 = __builtin_bswap64(h0);
+    h1 = __builtin_bswap64(h1);
+    memcpy(key->addr[0], &l0, 8);
+    memcpy(key->addr[0] + 8, &l1, 8);
+    memcpy(key->addr[1], &h0, 8);
+    memcpy(key->addr[1] + 8, &h1, 8);
+    key->port[0] = hi ? dport : sport;
+    key->port[1] = hi ? sport : dport;
+    key->proto = proto;
+    key->family = src->family;
+    key->icmp_type = 0;
+    key->icmp_req_hi = 0;
+    *from_hi = hi;
+    return 0; /* CT_KEY_OK */
+}
+
+static inline uint64_t ct_rotl64(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+/* A multiply-rotate hash over the five key words; the constants are the
+ * usual 64-bit golden-ratio/xxHash primes, the final mix is MurmurHash3's
+ * fmix64 (public facts, own code). */
+static inline uint64_t l7_ct_hash_key(const l7_ct_key *key, uint64_t seed)
+{
+    uint64_t w[5];
+    memcpy(w, key, sizeof(w));
+    uint64_t h = seed ^ 0x27d4eb2f165667c5ull;
+    for (int i = 0; i < 5; i++) {
+        h ^= ct_rotl64(w[i] * 0xc2b2ae3d27d4eb4full, 31) * 0x9e3779b185ebca87ull;
+        h = ct_rotl64(h, 27) * 0x9e3779b185ebca87ull + 0x85ebca77c2b2ae63ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+static inline int ct_key_eq(const l7_ct_key *a, const l7_ct_key *b)
+{
+    uint64_t x[5], y[5];
+    memcpy(x, a, sizeof(x));
+    memcpy(y, b, sizeof(y));
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+            (x[4] ^ y[4])) == 0;
+}
 
 /* Index lookup of a canonical key; NULL when absent (expiry not checked). */
-struct l7_conn *l7_ct_find(const struct l7_conntrack *ct, const l7_ct_key *key,
-                           uint32_t tag);
+static inline struct l7_conn *l7_ct_find(const struct l7_conntrack *ct,
+                                         const l7_ct_key *key, uint32_t tag)
+{
+    const uint64_t *slots = ct->slots;
+    uint64_t i = tag >> ct->slot_shift;
+    for (;;) {
+        uint64_t s = slots[i];
+        if (!s)
+            return NULL;
+        if ((uint32_t)(s >> 32) == tag) {
+            struct l7_conn *c = ct_rec(ct, (uint32_t)s - 1);
+            if (L7_LIKELY(ct_key_eq(&c->key, key)))
+                return c;
+        }
+        i = (i + 1) & ct->slot_mask;
+    }
+}
 
 /* Remove a live record; `why` is the l7_ct_stat counted (EXPIRED, EVICTED,
  * REMOVED). Runs the destructor. */

@@ -126,31 +126,6 @@ int l7_ct_key_make(l7_ct_key *key, uint8_t *from_hi, const l7_addr *src,
     return CT_KEY_OK;
 }
 
-static inline uint64_t rotl64(uint64_t x, int r)
-{
-    return (x << r) | (x >> (64 - r));
-}
-
-/* A multiply-rotate hash over the five key words; the constants are the
- * usual 64-bit golden-ratio/xxHash primes, the final mix is MurmurHash3's
- * fmix64 (public facts, own code). */
-uint64_t l7_ct_hash_key(const l7_ct_key *key, uint64_t seed)
-{
-    uint64_t w[5];
-    memcpy(w, key, sizeof(w));
-    uint64_t h = seed ^ 0x27d4eb2f165667c5ull;
-    for (int i = 0; i < 5; i++) {
-        h ^= rotl64(w[i] * 0xc2b2ae3d27d4eb4full, 31) * 0x9e3779b185ebca87ull;
-        h = rotl64(h, 27) * 0x9e3779b185ebca87ull + 0x85ebca77c2b2ae63ull;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 /* ---- TCP ------------------------------------------------------------------- */
 
 enum { P_SYN, P_SYNACK, P_FIN, P_ACK, P_RST, P_BAD };
@@ -318,8 +293,8 @@ static int track_icmp_error(struct l7_conntrack *ct, l7_ct_result *out,
     const l7_packet_inner *in = &pkt->inner;
     l7_ct_key key;
     uint8_t from_hi;
-    if (l7_ct_key_make(&key, &from_hi, &in->src, &in->dst, in->sport, in->dport,
-                       in->l4_proto, in->icmp_type) != CT_KEY_OK)
+    if (ct_key_make_fast(&key, &from_hi, &in->src, &in->dst, in->sport, in->dport,
+                         in->l4_proto, in->icmp_type) != CT_KEY_OK)
         return invalid(ct, out);
     uint64_t h = l7_ct_hash_key(&key, ct->seed);
     struct l7_conn *c = l7_ct_find(ct, &key, (uint32_t)(h >> 32));
@@ -352,8 +327,8 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
     }
     l7_ct_key key;
     uint8_t from_hi;
-    int kr = l7_ct_key_make(&key, &from_hi, &pkt->src, &pkt->dst, pkt->sport,
-                            pkt->dport, pkt->l4_proto, pkt->icmp_type);
+    int kr = ct_key_make_fast(&key, &from_hi, &pkt->src, &pkt->dst, pkt->sport,
+                              pkt->dport, pkt->l4_proto, pkt->icmp_type);
     if (L7_UNLIKELY(kr != CT_KEY_OK)) {
         if (kr == CT_KEY_ICMP_ERROR)
             return track_icmp_error(ct, out, pkt, now);
@@ -450,10 +425,10 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
 
 /* ---- lookups ---------------------------------------------------------------- */
 
-static int tuple_key(l7_ct_key *key, uint8_t *from_hi, const l7_ct_tuple *t)
+static inline int tuple_key(l7_ct_key *key, uint8_t *from_hi, const l7_ct_tuple *t)
 {
-    return l7_ct_key_make(key, from_hi, &t->src, &t->dst, t->sport, t->dport,
-                          t->l4_proto, t->icmp_type);
+    return ct_key_make_fast(key, from_hi, &t->src, &t->dst, t->sport, t->dport,
+                            t->l4_proto, t->icmp_type);
 }
 
 uint64_t l7_conntrack_hash(const l7_conntrack *ct, const l7_ct_tuple *tuple)
@@ -554,7 +529,7 @@ size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
             while (ok[j] && (s = ct->slots[i])) {
                 if ((uint32_t)(s >> 32) == tags[j]) {
                     struct l7_conn *r = ct_rec(ct, (uint32_t)s - 1);
-                    if (memcmp(&r->key, &keys[j], sizeof(keys[j])) == 0) {
+                    if (ct_key_eq(&r->key, &keys[j])) {
                         if (!ct_expired(ct, r, now))
                             c = r;
                         break;

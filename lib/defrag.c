@@ -353,7 +353,8 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         g->id = pkt->frag_id;
         memcpy(g->src, src, 16);
         memcpy(g->dst, dst, 16);
-        g->deadline = now + d->opt.timeout_ns;
+        g->deadline =
+            now > UINT64_MAX - d->opt.timeout_ns ? UINT64_MAX : now + d->opt.timeout_ns;
         g->mem = sizeof(*g);
         d->mem += g->mem;
         g->hnext = d->buckets[h & d->mask];

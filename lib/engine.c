@@ -179,6 +179,8 @@ static int make_inspector(l7_inspector **out, l7_engine *e, l7_protoset *set)
     io.max_bytes = e->opts.l7_max_bytes;
     io.strict_first_packet = (e->opts.flags & L7_ENGINE_STRICT_FIRST_PACKET) != 0;
     io.collect_always = (e->opts.flags & L7_ENGINE_COLLECT_ALWAYS) != 0;
+    if (e->opts.regex_match_limit)
+        io.limits.match_limit = e->opts.regex_match_limit;
     l7_allocator hooks = {e->alloc.malloc_fn, e->alloc.realloc_fn, e->alloc.free_fn,
                           e->alloc.user};
     return l7_inspect_create(out, set, &io, &hooks);

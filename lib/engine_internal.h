@@ -51,6 +51,15 @@ struct l7_engine {
     const uint8_t *payload;
     uint32_t payload_len;
     uint32_t l7_limit_warned; /* limit hits reported for this packet */
+    /* Address-list answers for this packet: many rules ask the same list
+     * about the same address (the seed's EMPLOYEES rules); a list only
+     * changes within a packet through its own add actions, which clear it. */
+    struct {
+        const l7_addr *addr;
+        uint32_t list;
+        bool member;
+    } memo[4];
+    uint32_t nmemo;
 };
 
 /* engine_log.c */

@@ -30,8 +30,16 @@ static bool env_list_contains(void *user, const l7_ruleset *rs, uint32_t list_id
     l7_engine *e = user;
     if (!e->opts.addrlists)
         return false;
-    return l7_addrlist_contains(e->opts.addrlists, e->xlat[L7_NAME_ADDRLIST][list_id],
-                                addr, now) == 1;
+    uint32_t id = e->xlat[L7_NAME_ADDRLIST][list_id];
+    for (uint32_t i = 0; i < e->nmemo; i++)
+        if (e->memo[i].addr == addr && e->memo[i].list == id)
+            return e->memo[i].member;
+    bool member = l7_addrlist_contains(e->opts.addrlists, id, addr, now) == 1;
+    uint32_t slot = e->nmemo < 4 ? e->nmemo++ : id & 3;
+    e->memo[slot].addr = addr;
+    e->memo[slot].list = id;
+    e->memo[slot].member = member;
+    return member;
 }
 
 static void env_list_add(void *user, const l7_ruleset *rs, uint32_t list_id,
@@ -42,6 +50,7 @@ static void env_list_add(void *user, const l7_ruleset *rs, uint32_t list_id,
     l7_engine *e = user;
     if (!e->opts.addrlists)
         return;
+    e->nmemo = 0;
     /* A full list refuses the add and counts it there; the packet goes on. */
     l7_addrlist_add_rule(e->opts.addrlists, e->xlat[L7_NAME_ADDRLIST][list_id], addr,
                          kind != L7_LT_NONE_STATIC,
@@ -121,12 +130,17 @@ static void finish(l7_verdict *out, l7_engine *e, uint32_t verdict)
 
 /* Connection rate (RouterOS: recomputed every second from the connection's
  * bytes, no averaging). */
-static uint64_t conn_rate(eng_conn_ext *x, const l7_conn *c, uint64_t now)
+static uint64_t conn_rate(eng_conn_ext *x, const l7_conn *c, uint32_t this_len,
+                          uint64_t now)
 {
     uint64_t sec = now / L7_NSEC_PER_SEC;
+    /* Conntrack already counted this packet: it belongs to the new second. */
     uint64_t bytes = c->bytes[0] + c->bytes[1];
+    bytes = bytes >= this_len ? bytes - this_len : 0;
     if (sec != x->rate_sec) {
-        x->rate = sec == x->rate_sec + 1 ? (bytes - x->rate_bytes) * 8 : 0;
+        x->rate = sec == x->rate_sec + 1 && bytes >= x->rate_bytes
+                      ? (bytes - x->rate_bytes) * 8
+                      : 0;
         x->rate_sec = sec;
         x->rate_bytes = bytes;
     }
@@ -140,6 +154,7 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
     l7_ct_result ctr;
     memset(&ctr, 0, sizeof(ctr));
     e->conn = NULL;
+    e->nmemo = 0;
     e->payload = pkt->payload;
     e->payload_len = pkt->payload_len;
     uint8_t state = L7_CT_UNTRACKED;
@@ -199,7 +214,7 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
         ev.conn_bytes = c->bytes[0] + c->bytes[1];
         if (rs->uses_rate) {
             x = conn_ext(e, c);
-            ev.conn_rate = x ? conn_rate(x, c, now) : 0;
+            ev.conn_rate = x ? conn_rate(x, c, pkt->ip_len, now) : 0;
         }
     }
     bool ft = false;

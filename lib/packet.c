@@ -306,6 +306,8 @@ static l7_packet_status parse_l4(l7_packet *pkt, uint32_t len)
             pkt->sport = pkt->dport = pkt->icmp_id;
         } else if (icmp_is_error(pkt->l4_proto, p[0]) && !frag) {
             pkt->has_inner = parse_inner(&pkt->inner, p + 8, len - 8);
+            if (!pkt->has_inner) /* no half-read tuple for conntrack to trust */
+                memset(&pkt->inner, 0, sizeof(pkt->inner));
         }
         set_payload(pkt, off + 8, len - 8);
         return L7_PACKET_OK;
@@ -338,6 +340,11 @@ static l7_packet_status parse_ipv4(l7_packet *pkt, uint32_t off)
     memcpy(pkt->src.bytes, p + 12, 4);
     memcpy(pkt->dst.bytes, p + 16, 4);
     uint32_t tot = rd16(p + 2);
+    /* Segmentation offload (TSO/GSO) hands the capture point a super-packet
+     * whose length the NIC fills in later: 0 means "the rest of the frame",
+     * as Wireshark also reads it. */
+    if (tot == 0)
+        tot = avail;
     pkt->ip_len = tot;
     pkt->ip_hdr_len = hl;
     if (hl > avail)
@@ -392,6 +399,10 @@ static l7_packet_status parse_ipv6(l7_packet *pkt, uint32_t off)
     memcpy(pkt->src.bytes, p + 8, 16);
     memcpy(pkt->dst.bytes, p + 24, 16);
     uint32_t ip_len = 40 + (uint32_t)rd16(p + 4);
+    /* As for IPv4: a zero length on a GSO super-packet (or a jumbogram
+     * whose hop-by-hop option was stripped) covers the rest of the frame. */
+    if (ip_len == 40 && avail > 40 && p[6] != IPPROTO_NONE_)
+        ip_len = avail;
     pkt->ip_len = ip_len;
     uint8_t nh = p[6];
     pkt->l4_proto = nh;
@@ -685,6 +696,30 @@ int l7_packet_parse(l7_packet *pkt, const uint8_t *data, size_t len, uint32_t li
     return L7_OK;
 }
 
+int l7_packet_linktype_supported(uint32_t linktype)
+{
+    switch (linktype) {
+    case L7_LINK_NULL:
+    case L7_LINK_ETHERNET:
+    case L7_LINK_PPP:
+    case L7_LINK_RAW_DLT:
+    case L7_LINK_RAW_DLT_BSD:
+    case L7_LINK_PPP_HDLC:
+    case L7_LINK_RAW:
+    case L7_LINK_C_HDLC:
+    case L7_LINK_LOOP:
+    case L7_LINK_LINUX_SLL:
+    case L7_LINK_PPI:
+    case L7_LINK_IPV4:
+    case L7_LINK_IPV6:
+    case L7_LINK_LINUX_SLL2:
+    case L7_LINK_IP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int l7_packet_parse_l3(l7_packet *pkt, const uint8_t *data, size_t len)
 {
     return l7_packet_parse(pkt, data, len, L7_LINK_IP);
@@ -716,6 +751,11 @@ L7_PACKET_GETTER(uint16_t, tcp_window, pkt->tcp_window)
 L7_PACKET_GETTER(uint8_t, icmp_type, pkt->icmp_type)
 L7_PACKET_GETTER(uint8_t, icmp_code, pkt->icmp_code)
 L7_PACKET_GETTER(int, has_inner, pkt->has_inner)
+L7_PACKET_GETTER(uint8_t, inner_l4_proto, pkt->inner.l4_proto)
+L7_PACKET_GETTER(uint16_t, inner_sport, pkt->inner.sport)
+L7_PACKET_GETTER(uint16_t, inner_dport, pkt->inner.dport)
+L7_PACKET_GETTER(const l7_addr *, inner_src, &pkt->inner.src)
+L7_PACKET_GETTER(const l7_addr *, inner_dst, &pkt->inner.dst)
 L7_PACKET_GETTER(const uint8_t *, payload, pkt->payload)
 L7_PACKET_GETTER(uint32_t, payload_len, pkt->payload_len)
 L7_PACKET_GETTER(int, is_fragment, pkt->is_fragment)

@@ -80,7 +80,7 @@ struct l7_packet {
      * header's own Next Header, so that reassembly can unlink it. */
     uint32_t ipv6_frag_nh_ptr;
     uint8_t ipv6_frag_next;
-    uint16_t ipv4_flags;         /* IPv4 flags+offset word, host order */
+    uint16_t ipv4_flags;  /* IPv4 flags+offset word, host order */
 };
 
 #endif

@@ -291,16 +291,16 @@ static unit lex(tx *t, bool in_bracket)
     return u;
 }
 
-/* {n}, {n,}, {n,m} starting at t->p (the '{'); returns its length or 0. */
-static uint32_t bound_len(const tx *t)
+/* {n}, {n,}, {n,m} starting at `at` (the '{'); returns its length or 0. */
+static uint32_t bound_len(const tx *t, uint32_t at)
 {
-    uint32_t i = t->p + 1, digits = 0;
+    uint32_t i = at + 1, digits = 0;
     while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9' && digits < 6)
         i++, digits++;
     if (!digits || i >= t->n)
         return 0;
     if (t->src[i] == '}')
-        return i + 1 - t->p;
+        return i + 1 - at;
     if (t->src[i] != ',')
         return 0;
     i++;
@@ -309,7 +309,7 @@ static uint32_t bound_len(const tx *t)
         i++, digits++;
     if (i >= t->n || t->src[i] != '}')
         return 0;
-    return i + 1 - t->p;
+    return i + 1 - at;
 }
 
 static const char *const posix_classes[] = {"alpha", "digit", "alnum", "upper",
@@ -463,10 +463,7 @@ static int tx_run(tx *t)
             case '{': {
                 uint32_t blen = 1;
                 if (u.c == '{') {
-                    /* bound_len() reads from t->p, which is past the '{'. */
-                    t->p--;
-                    blen = bound_len(t);
-                    t->p++;
+                    blen = bound_len(t, u.off);
                     if (!blen || prev != P_ATOM) {
                         out_put(&t->out, "\\{", 2, u.off);
                         prev = P_ATOM;

@@ -325,7 +325,8 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
             rerr(c, r, L7_ESYNTAX, r->m[i].def->name,
                  " needs protocol=tcp, udp, sctp, dccp or udp-lite");
     }
-    qsort(r->m, r->nm, sizeof(l7_cmatch), cmp_cost);
+    if (r->nm > 1)
+        qsort(r->m, r->nm, sizeof(l7_cmatch), cmp_cost);
 
     if (!chain) {
         rerr(c, r, L7_ESYNTAX, "missing chain", NULL);

@@ -439,6 +439,9 @@ int l7_timematch_create(l7_timematch **out, const char *text, size_t len,
         if (n == 0) {
             report(&ps, L7_SEV_ERROR, L7_ESYNTAX, at, 1, "", 0,
                    "empty item in the time value");
+        } else if (n > 3 && tok[3] == '-' && day_index(tok, 3) >= 0) {
+            report(&ps, L7_SEV_ERROR, L7_ESYNTAX, at, n, tok, n,
+                   "day ranges are not supported: list each day (mon,tue,wed)");
         } else if (!looks_like_day) {
             if (days && nranges) {
                 report(&ps, L7_SEV_ERROR, L7_ESYNTAX, at, n, tok, n,

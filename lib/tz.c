@@ -6,27 +6,43 @@
 #include "tz_internal.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct tz_type {
     int32_t utoff;
     uint8_t isdst;
-    uint32_t abbr; /* offset into chars */
+    const char *abbr; /* into chars, or into rule for the footer's types */
 } tz_type;
+
+/* The footer's rule is laid out as ordinary transitions up to this year, so
+ * that present-day lookups are one binary search (see expand_rule()). */
+#define TZ_EXPAND_UNTIL_YEAR 2200
 
 struct l7_tz {
     atomic_uint refs;
     l7_alloc alloc;
     size_t ntrans;
-    int64_t *times;       /* strictly ascending */
-    uint8_t *trans_types; /* index into types, per transition */
+    int64_t *times;        /* strictly ascending */
+    uint16_t *trans_types; /* index into types, per transition */
     size_t ntypes;
     tz_type *types;
     char *chars; /* NUL-terminated abbreviations */
     size_t nchars;
     bool has_rule;
     l7_tz_rule rule; /* the footer: after the last transition */
+    /* buckets[b]: the transition in effect at instant b << TZ_BUCKET_SHIFT
+     * (0 when none is yet); narrows the search to one bucket's few. */
+    size_t nbuckets;
+    uint32_t *buckets;
 };
+
+/* Buckets of 2^24 s (194 days): a DST zone has about one transition in
+ * each, and 512 of them reach the year 2236, past the expanded table. */
+#define TZ_BUCKET_SHIFT 24
+#define TZ_MAX_BUCKETS  512
+
+_Static_assert(sizeof(l7_local_time) == 24, "l7_local_time is a fixed 24-byte value");
 
 /* ---- lookup ---------------------------------------------------------------- */
 
@@ -39,7 +55,7 @@ typedef struct tz_state {
 static tz_state state_of_type(const l7_tz *tz, size_t type)
 {
     const tz_type *ty = &tz->types[type];
-    return (tz_state){ty->utoff, ty->isdst != 0, tz->chars + ty->abbr};
+    return (tz_state){ty->utoff, ty->isdst != 0, ty->abbr};
 }
 
 static tz_state state_of_rule(const l7_tz *tz, int64_t t)
@@ -62,16 +78,24 @@ static tz_state tz_lookup(const l7_tz *tz, int64_t t)
     if (t >= tz->times[n - 1])
         return tz->has_rule ? state_of_rule(tz, t)
                             : state_of_type(tz, tz->trans_types[n - 1]);
-    /* times[lo] <= t < times[hi] */
-    size_t lo = 0, hi = n - 1;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tz->times[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
+    /* Last transition at or before t; times[0] <= t < times[n - 1] here.
+     * The bucket of t bounds it to [buckets[b], buckets[b + 1]], usually
+     * one or two candidates; without a bucket, the whole table. Written so
+     * the compiler can use conditional moves: each step's outcome is
+     * unpredictable, and a branch would mispredict half the time. */
+    const int64_t *base = tz->times;
+    size_t len = n - 1;
+    uint64_t b = (uint64_t)t >> TZ_BUCKET_SHIFT; /* t >= 0: now is unsigned */
+    if (L7_LIKELY(b + 1 < tz->nbuckets)) {
+        base += tz->buckets[b];
+        len = tz->buckets[b + 1] - tz->buckets[b] + 1;
     }
-    return state_of_type(tz, tz->trans_types[lo]);
+    while (len > 1) {
+        size_t half = len / 2;
+        base = base[half] <= t ? base + half : base;
+        len -= half;
+    }
+    return state_of_type(tz, tz->trans_types[base - tz->times]);
 }
 
 static int64_t seconds_of(uint64_t now)
@@ -130,6 +154,7 @@ static void tz_free(l7_tz *tz)
     l7_free(&a, tz->trans_types);
     l7_free(&a, tz->types);
     l7_free(&a, tz->chars);
+    l7_free(&a, tz->buckets);
     l7_free(&a, tz);
 }
 
@@ -161,6 +186,7 @@ static int tz_make_fixed(l7_tz **out, int32_t utoff, const char *abbr,
     tz->ntypes = 1;
     tz->nchars = strlen(abbr) + 1;
     tz->types[0].utoff = utoff;
+    tz->types[0].abbr = tz->chars;
     *out = tz;
     return L7_OK;
 }
@@ -271,8 +297,10 @@ static int read_data(const reader *r, size_t at, const tzif_counts *c,
     tz->ntypes = c->typecnt;
     tz->nchars = c->charcnt;
     tz->times = l7_calloc(&tz->alloc, c->timecnt ? c->timecnt : 1, sizeof(int64_t));
-    tz->trans_types = l7_calloc(&tz->alloc, c->timecnt ? c->timecnt : 1, 1);
-    tz->types = l7_calloc(&tz->alloc, c->typecnt, sizeof(tz_type));
+    tz->trans_types =
+        l7_calloc(&tz->alloc, c->timecnt ? c->timecnt : 1, sizeof(uint16_t));
+    /* Two spare types for the footer's standard and daylight time. */
+    tz->types = l7_calloc(&tz->alloc, c->typecnt + 2, sizeof(tz_type));
     tz->chars = l7_malloc(&tz->alloc, c->charcnt);
     if (!tz->times || !tz->trans_types || !tz->types || !tz->chars)
         return L7_ENOMEM;
@@ -307,7 +335,7 @@ static int read_data(const reader *r, size_t at, const tzif_counts *c,
         if (ty[5] >= c->charcnt)
             return bad(r, L7_ESYNTAX, (size_t)(ty - r->bytes) + 5,
                        "abbreviation index out of range");
-        tz->types[i] = (tz_type){utoff, ty[4], ty[5]};
+        tz->types[i] = (tz_type){utoff, ty[4], tz->chars + ty[5]};
     }
     /* Leap-second records and the standard/UT indicators follow; libl7
      * keeps POSIX time, so they are only skipped (their size is already
@@ -342,6 +370,99 @@ static int read_footer(const reader *r, size_t at, l7_tz *tz)
     return L7_OK;
 }
 
+static int cmp_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Lay the footer's rule out as ordinary transitions from the file's last
+ * transition up to TZ_EXPAND_UNTIL_YEAR, so that a lookup is one binary
+ * search instead of calendar arithmetic (tzdata "slim" files stop their
+ * tables in 2007, "fat" ones in 2037). The rule is evaluated at every
+ * instant where its answer can change, so the table agrees with
+ * l7_tz_rule_is_dst() at every second, however odd the rule.
+ */
+static int expand_rule(l7_tz *tz)
+{
+    const l7_tz_rule *rule = &tz->rule;
+    size_t n = tz->ntrans;
+    if (!tz->has_rule || n == 0)
+        return L7_OK;
+    int64_t last = tz->times[n - 1];
+    /* Lookups only see instants after 1970 (`now` is unsigned). */
+    int64_t until = l7_days_from_civil(TZ_EXPAND_UNTIL_YEAR, 1, 1) * L7_SECS_PER_DAY;
+    if (last < 0 || last >= until)
+        return L7_OK;
+
+    uint16_t std_type = (uint16_t)tz->ntypes, dst_type = (uint16_t)(tz->ntypes + 1);
+    tz->types[std_type] = (tz_type){rule->std_offset, 0, rule->std_abbr};
+    tz->types[dst_type] = (tz_type){rule->dst_offset, 1, rule->dst_abbr};
+    /* From the last transition on, the footer decides (RFC 8536 3.2). */
+    bool dst = l7_tz_rule_is_dst(rule, last);
+    tz->trans_types[n - 1] = dst ? dst_type : std_type;
+    if (!rule->has_dst)
+        return L7_OK;
+
+    int64_t first_year = l7_year_of_day(l7_floor_div(last, L7_SECS_PER_DAY)) - 1;
+    size_t ncand = (size_t)(TZ_EXPAND_UNTIL_YEAR - first_year + 1) * 3;
+    int64_t *cand = l7_malloc(&tz->alloc, ncand * sizeof(*cand));
+    if (!cand)
+        return L7_ENOMEM;
+    size_t k = 0;
+    for (int64_t year = first_year; year <= TZ_EXPAND_UNTIL_YEAR; year++)
+        k += l7_tz_rule_change_points(rule, year, cand + k);
+    qsort(cand, k, sizeof(*cand), cmp_int64);
+
+    int64_t *times = l7_realloc(&tz->alloc, tz->times, (n + k) * sizeof(*times));
+    if (times)
+        tz->times = times;
+    uint16_t *types =
+        times ? l7_realloc(&tz->alloc, tz->trans_types, (n + k) * sizeof(*types))
+              : NULL;
+    if (!types) {
+        l7_free(&tz->alloc, cand);
+        return L7_ENOMEM;
+    }
+    tz->trans_types = types;
+    for (size_t i = 0; i < k; i++) {
+        if (cand[i] <= times[n - 1])
+            continue;
+        bool now_dst = l7_tz_rule_is_dst(rule, cand[i]);
+        if (now_dst != dst) {
+            times[n] = cand[i];
+            types[n] = now_dst ? dst_type : std_type;
+            n++;
+            dst = now_dst;
+        }
+    }
+    tz->ntrans = n;
+    l7_free(&tz->alloc, cand);
+    return L7_OK;
+}
+
+static int build_buckets(l7_tz *tz)
+{
+    size_t n = tz->ntrans;
+    if (n < 2 || tz->times[n - 1] < 0)
+        return L7_OK;
+    uint64_t need = ((uint64_t)tz->times[n - 1] >> TZ_BUCKET_SHIFT) + 2;
+    size_t nbuckets = need < TZ_MAX_BUCKETS ? (size_t)need : TZ_MAX_BUCKETS;
+    tz->buckets = l7_malloc(&tz->alloc, nbuckets * sizeof(*tz->buckets));
+    if (!tz->buckets)
+        return L7_ENOMEM;
+    size_t i = 0;
+    for (size_t b = 0; b < nbuckets; b++) {
+        int64_t start = (int64_t)((uint64_t)b << TZ_BUCKET_SHIFT);
+        while (i + 1 < n && tz->times[i + 1] <= start)
+            i++;
+        tz->buckets[b] = (uint32_t)i;
+    }
+    tz->nbuckets = nbuckets;
+    return L7_OK;
+}
+
 static int parse_tzif(const reader *r, l7_tz *tz)
 {
     char version;
@@ -361,7 +482,9 @@ static int parse_tzif(const reader *r, l7_tz *tz)
     if (v2_size > r->len - at)
         return bad(r, L7_ESYNTAX, at, "truncated TZif v2+ data block");
     L7_TRY(read_data(r, at, &c, 8, tz));
-    return read_footer(r, at + (size_t)v2_size, tz);
+    L7_TRY(read_footer(r, at + (size_t)v2_size, tz));
+    L7_TRY(expand_rule(tz));
+    return build_buckets(tz);
 }
 
 int l7_tz_create_from_tzif(l7_tz **out, const void *bytes, size_t len,

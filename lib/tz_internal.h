@@ -66,6 +66,12 @@ typedef struct l7_tz_rule {
 int l7_tz_rule_parse(l7_tz_rule *out, const char *text, size_t len, size_t *err_at,
                      const char **err_msg);
 
+/* The instants of `year` at which l7_tz_rule_is_dst() may change its
+ * answer: the year's start in standard time (the rule computes with that
+ * year), and the DST start and end. Fills out[] and returns how many (1
+ * without DST, else 3); they need not be sorted. */
+size_t l7_tz_rule_change_points(const l7_tz_rule *rule, int64_t year, int64_t out[3]);
+
 /* Whether DST is in effect at `t` (seconds since the epoch) under `rule`. */
 bool l7_tz_rule_is_dst(const l7_tz_rule *rule, int64_t t);
 

@@ -90,6 +90,16 @@ bool l7_tz_rule_is_dst(const l7_tz_rule *rule, int64_t t)
     return !(t >= end && t < start);
 }
 
+size_t l7_tz_rule_change_points(const l7_tz_rule *rule, int64_t year, int64_t out[3])
+{
+    out[0] = l7_days_from_civil(year, 1, 1) * L7_SECS_PER_DAY - rule->std_offset;
+    if (!rule->has_dst)
+        return 1;
+    out[1] = rule_local_instant(&rule->start, year) - rule->std_offset;
+    out[2] = rule_local_instant(&rule->end, year) - rule->dst_offset;
+    return 3;
+}
+
 /* ---- parsing -------------------------------------------------------------- */
 
 typedef struct cursor {

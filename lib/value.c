@@ -5,8 +5,6 @@
  */
 #include "value_internal.h"
 
-#include <stdio.h>
-
 /* ---- small helpers -------------------------------------------------------- */
 
 static int is_digit(char c)
@@ -177,6 +175,8 @@ int l7_value_parse_addr(l7_addr *out, const char *text, size_t len, uint32_t fam
     if (!out || (!text && len) || (family != 0 && family != 4 && family != 6))
         return L7_EINVAL;
     memset(out, 0, sizeof(*out));
+    if (len == 0)
+        return L7_ESYNTAX;
     int has_colon = memchr(text, ':', len) != NULL;
     if (!has_colon) {
         if (family == 6 || parse_ipv4_bytes(out->bytes, text, len) != L7_OK)
@@ -324,6 +324,8 @@ int l7_value_parse_prefix(l7_value_addrspec *out, const char *text, size_t len,
     if (!out || (!text && len))
         return L7_EINVAL;
     memset(out, 0, sizeof(*out));
+    if (len == 0)
+        return L7_ESYNTAX;
     const char *slash = memchr(text, '/', len);
     if (!slash)
         return L7_ESYNTAX;
@@ -351,6 +353,8 @@ int l7_value_parse_range(l7_value_addrspec *out, const char *text, size_t len)
     if (!out || (!text && len))
         return L7_EINVAL;
     memset(out, 0, sizeof(*out));
+    if (len == 0)
+        return L7_ESYNTAX;
     const char *dash = memchr(text, '-', len);
     if (!dash)
         return L7_ESYNTAX;
@@ -372,6 +376,8 @@ int l7_value_parse_addrspec(l7_value_addrspec *out, const char *text, size_t len
     if (!out || (!text && len) || (family != 0 && family != 4 && family != 6))
         return L7_EINVAL;
     memset(out, 0, sizeof(*out));
+    if (len == 0)
+        return L7_ESYNTAX;
     if (memchr(text, '/', len))
         return l7_value_parse_prefix(out, text, len, family);
     if (memchr(text, '-', len)) {

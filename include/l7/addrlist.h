@@ -276,7 +276,8 @@ L7_API int l7_addrlist_contains(l7_addrlist *al, uint32_t list_id, const l7_addr
  * \param[out] out receives the number of entries reclaimed (may be NULL)
  * \param al the object
  * \param now current time
- * \param budget entries to examine; 0 = all of them
+ * \param budget work units for this call, one per hash bucket and one per
+ *        entry examined (a call may finish the bucket it is in); 0 = all
  * \return #L7_OK or #L7_EINVAL
  */
 L7_API int l7_addrlist_expire(size_t *out, l7_addrlist *al, uint64_t now,

@@ -60,7 +60,8 @@ typedef struct l7_defrag l7_defrag;
 typedef struct l7_defrag_options {
     /** sizeof(l7_defrag_options), set by l7_defrag_options_init() */
     uint32_t size;
-    /** most fragments one datagram may have (default 64) */
+    /** most fragments one datagram may have (default 128: a 64 KiB
+     *  datagram over a 576-byte MTU) */
     uint32_t max_fragments;
     /** most datagrams in reassembly at once (default 1024) */
     uint32_t max_datagrams;

@@ -156,6 +156,12 @@ typedef struct l7_engine_options {
     l7_log_fn log_fn;
     /** Passed to `log_fn`. */
     void *log_user;
+    /** PCRE2 match limit for layer-7 regexps (0 = libl7's default). A run
+     *  that hits it counts as no match and raises a `firewall,warning`
+     *  event. */
+    uint32_t regex_match_limit;
+    /** Reserved, 0. */
+    uint32_t reserved2;
 } l7_engine_options;
 
 /**

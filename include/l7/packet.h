@@ -10,12 +10,20 @@
  * A malformed frame is not an error: l7_packet_parse() returns #L7_OK and
  * l7_packet_get_status() says why the frame is malformed.
  *
- * Link layers parsed: see #l7_linktype. IPv4 (with options), IPv6 (with a
- * bounded extension-header chain: hop-by-hop, routing, fragment,
- * destination options, AH; ESP and No Next Header end it), TCP, UDP,
+ * Link layers parsed: see #l7_linktype; on Ethernet also up to 8 802.1Q /
+ * 802.1ad tags, LLC/SNAP, PPPoE sessions and MPLS label stacks; PPP
+ * captures that hold Cisco HDLC frames are recognised.
+ * l7_packet_linktype_supported() tells a host up front. IPv4 (with
+ * options), IPv6 (with an extension-header chain of at most 8 headers:
+ * hop-by-hop, routing, fragment, destination options, mobility, HIP,
+ * shim6, AH; ESP and No Next Header end it), TCP, UDP,
  * UDP-Lite, SCTP/DCCP ports, ICMP and ICMPv6 (with the quoted header of
  * error messages); any other protocol is reported by number with its
  * payload.
+ *
+ * Counting: every malformed frame has exactly one #l7_packet_status; a
+ * host or engine counts frames in an array of #L7_PACKET_STATUS_COUNT
+ * counters indexed by status and names them with l7_packet_status_name().
  *
  * Thread safety: a packet object is used by one thread at a time; distinct
  * objects are independent.
@@ -35,8 +43,8 @@ extern "C" {
  * IPv4 addresses use `bytes[0..3]` (network order) and leave the rest 0.
  */
 typedef struct l7_addr {
-    uint8_t family;    /**< 4 or 6; 0 for "no address" */
-    uint8_t pad[3];    /**< always 0 */
+    uint8_t family;   /**< 4 or 6; 0 for "no address" */
+    uint8_t pad[3];   /**< always 0 */
     uint8_t bytes[16]; /**< the address in network byte order */
 } l7_addr;
 
@@ -60,21 +68,21 @@ typedef enum l7_tcp_flag {
  * IP version nibble decides), as NFQUEUE delivers them.
  */
 typedef enum l7_linktype {
-    L7_LINK_NULL = 0,         /**< BSD loopback (4-byte host-order family) */
-    L7_LINK_ETHERNET = 1,     /**< Ethernet II, 802.1Q and QinQ tags */
-    L7_LINK_PPP = 9,          /**< PPP (optional HDLC address/control) */
-    L7_LINK_RAW_DLT = 12,     /**< DLT_RAW as libpcap reports it on Linux */
-    L7_LINK_RAW_DLT_BSD = 14, /**< DLT_RAW on OpenBSD */
-    L7_LINK_PPP_HDLC = 50,    /**< PPP in HDLC-like framing */
-    L7_LINK_RAW = 101,        /**< raw IPv4/IPv6 (LINKTYPE_RAW) */
-    L7_LINK_C_HDLC = 104,     /**< Cisco HDLC */
-    L7_LINK_LOOP = 108,       /**< OpenBSD loopback (network-order family) */
-    L7_LINK_LINUX_SLL = 113,  /**< Linux cooked capture v1 */
-    L7_LINK_PPI = 192,        /**< Per-Packet Information header */
-    L7_LINK_IPV4 = 228,       /**< raw IPv4 */
-    L7_LINK_IPV6 = 229,       /**< raw IPv6 */
-    L7_LINK_LINUX_SLL2 = 276, /**< Linux cooked capture v2 */
-    L7_LINK_IP = 0x10000      /**< layer 3, IPv4 or IPv6 by the version nibble */
+    L7_LINK_NULL = 0,          /**< BSD loopback (4-byte host-order family) */
+    L7_LINK_ETHERNET = 1,      /**< Ethernet II, 802.1Q and QinQ tags */
+    L7_LINK_PPP = 9,           /**< PPP (optional HDLC address/control) */
+    L7_LINK_RAW_DLT = 12,      /**< DLT_RAW as libpcap reports it on Linux */
+    L7_LINK_RAW_DLT_BSD = 14,  /**< DLT_RAW on OpenBSD */
+    L7_LINK_PPP_HDLC = 50,     /**< PPP in HDLC-like framing */
+    L7_LINK_RAW = 101,         /**< raw IPv4/IPv6 (LINKTYPE_RAW) */
+    L7_LINK_C_HDLC = 104,      /**< Cisco HDLC */
+    L7_LINK_LOOP = 108,        /**< OpenBSD loopback (network-order family) */
+    L7_LINK_LINUX_SLL = 113,   /**< Linux cooked capture v1 */
+    L7_LINK_PPI = 192,         /**< Per-Packet Information header */
+    L7_LINK_IPV4 = 228,        /**< raw IPv4 */
+    L7_LINK_IPV6 = 229,        /**< raw IPv6 */
+    L7_LINK_LINUX_SLL2 = 276,  /**< Linux cooked capture v2 */
+    L7_LINK_IP = 0x10000       /**< layer 3, IPv4 or IPv6 by the version nibble */
 } l7_linktype;
 
 /**
@@ -83,24 +91,22 @@ typedef enum l7_linktype {
  * New reasons may be added at the end; l7_packet_status_name() names each.
  */
 typedef enum l7_packet_status {
-    L7_PACKET_OK = 0,           /**< parsed */
-    L7_PACKET_UNSUPPORTED_LINK, /**< link type libl7 does not parse */
-    L7_PACKET_TRUNCATED_LINK,   /**< frame shorter than its link header */
-    L7_PACKET_NOT_IP,           /**< the link carries something other than IP */
-    L7_PACKET_TRUNCATED_IP,     /**< frame shorter than the IP header */
-    L7_PACKET_BAD_VERSION, /**< IP version is not 4 or 6 (or disagrees with the link) */
-    L7_PACKET_BAD_IHL,     /**< IPv4 header length below 20 bytes */
-    L7_PACKET_BAD_TOTAL_LENGTH,     /**< IP length smaller than its header */
-    L7_PACKET_LENGTH_BEYOND_FRAME,  /**< IP length claims more bytes than the frame has
-                                     */
-    L7_PACKET_IPV6_CHAIN_TOO_LONG,  /**< too many IPv6 extension headers */
-    L7_PACKET_TRUNCATED_EXT_HEADER, /**< an IPv6 extension header runs past the packet
-                                     */
-    L7_PACKET_BAD_FRAGMENT,         /**< impossible fragment offset/length */
-    L7_PACKET_TRUNCATED_L4,         /**< shorter than its TCP/UDP/ICMP header */
-    L7_PACKET_BAD_TCP_OFFSET, /**< TCP data offset below 5 or beyond the segment */
-    L7_PACKET_BAD_UDP_LENGTH, /**< UDP length below 8 or beyond the datagram */
-    L7_PACKET_STATUS_COUNT    /**< number of values (not a status) */
+    L7_PACKET_OK = 0,              /**< parsed */
+    L7_PACKET_UNSUPPORTED_LINK,    /**< link type libl7 does not parse */
+    L7_PACKET_TRUNCATED_LINK,      /**< frame shorter than its link header */
+    L7_PACKET_NOT_IP,              /**< the link carries something other than IP */
+    L7_PACKET_TRUNCATED_IP,        /**< frame shorter than the IP header */
+    L7_PACKET_BAD_VERSION,         /**< IP version is not 4 or 6 (or disagrees with the link) */
+    L7_PACKET_BAD_IHL,             /**< IPv4 header length below 20 bytes */
+    L7_PACKET_BAD_TOTAL_LENGTH,    /**< IP length smaller than its header */
+    L7_PACKET_LENGTH_BEYOND_FRAME, /**< IP length claims more bytes than the frame has */
+    L7_PACKET_IPV6_CHAIN_TOO_LONG, /**< too many IPv6 extension headers */
+    L7_PACKET_TRUNCATED_EXT_HEADER, /**< an IPv6 extension header runs past the packet */
+    L7_PACKET_BAD_FRAGMENT,        /**< impossible fragment offset/length */
+    L7_PACKET_TRUNCATED_L4,        /**< shorter than its TCP/UDP/ICMP header */
+    L7_PACKET_BAD_TCP_OFFSET,      /**< TCP data offset below 5 or beyond the segment */
+    L7_PACKET_BAD_UDP_LENGTH,      /**< UDP length below 8 or beyond the datagram */
+    L7_PACKET_STATUS_COUNT         /**< number of values (not a status) */
 } l7_packet_status;
 
 /** \brief A parsed frame (opaque; see l7_packet_parse()). */
@@ -140,8 +146,9 @@ L7_API void l7_packet_destroy(l7_packet *pkt);
  * parsed before the problem, such as addresses, stay readable).
  *
  * Trailing bytes after the IP datagram (Ethernet padding) are ignored.
- * Frames up to 64 KiB and more (GSO/GRO) are fine; only the IP length
- * fields limit a datagram to 65535 bytes (IPv6: 40 + 65535).
+ * Frames up to 64 KiB and more (GSO/GRO) are fine. An IP length of 0
+ * (IPv4 total length; IPv6 payload length unless the next header is 59)
+ * is read as "the rest of the frame", as segmentation offload leaves it.
  *
  * \param pkt a packet from l7_packet_create()
  * \param data the frame, starting at the link header named by `linktype`
@@ -154,6 +161,15 @@ L7_API void l7_packet_destroy(l7_packet *pkt);
  */
 L7_API int l7_packet_parse(l7_packet *pkt, const uint8_t *data, size_t len,
                            uint32_t linktype);
+
+/**
+ * \brief Whether l7_packet_parse() understands a link type, so that a host
+ *        can report and skip a capture of another type once instead of
+ *        counting every frame as #L7_PACKET_UNSUPPORTED_LINK.
+ * \param linktype an #l7_linktype value (a pcap LINKTYPE_/DLT_ number)
+ * \return 1 if supported, else 0
+ */
+L7_API int l7_packet_linktype_supported(uint32_t linktype);
 
 /**
  * \brief Parse a frame that starts at layer 3 (same as l7_packet_parse()
@@ -292,6 +308,43 @@ L7_API uint8_t l7_packet_icmp_code(const l7_packet *pkt);
  * \return 1 if it is, else 0
  */
 L7_API int l7_packet_has_inner(const l7_packet *pkt);
+
+/**
+ * \brief Source address of the packet an ICMP error quotes (the original
+ *        sender: for a reply to our packet, our own address).
+ * \param pkt a parsed packet
+ * \return a pointer into `pkt`, valid until the next parse; family 0 when
+ *         l7_packet_has_inner() is 0
+ */
+L7_API const l7_addr *l7_packet_inner_src(const l7_packet *pkt);
+
+/**
+ * \brief Destination address of the quoted packet.
+ * \param pkt a parsed packet
+ * \return a pointer into `pkt`; family 0 without a quote
+ */
+L7_API const l7_addr *l7_packet_inner_dst(const l7_packet *pkt);
+
+/**
+ * \brief Layer-4 protocol of the quoted packet.
+ * \param pkt a parsed packet
+ * \return the protocol number, 0 without a quote
+ */
+L7_API uint8_t l7_packet_inner_l4_proto(const l7_packet *pkt);
+
+/**
+ * \brief Source port of the quoted packet (ICMP echo: its identifier).
+ * \param pkt a parsed packet
+ * \return the port, 0 without one
+ */
+L7_API uint16_t l7_packet_inner_sport(const l7_packet *pkt);
+
+/**
+ * \brief Destination port of the quoted packet (ICMP echo: its identifier).
+ * \param pkt a parsed packet
+ * \return the port, 0 without one
+ */
+L7_API uint16_t l7_packet_inner_dport(const l7_packet *pkt);
 
 /**
  * \brief Layer-4 payload: the bytes after the TCP/UDP/ICMP header, or

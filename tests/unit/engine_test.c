@@ -97,6 +97,8 @@ typedef struct world {
     uint8_t frame[4096];
 } world;
 
+static uint32_t next_match_limit;
+
 static void world_engine(world *w, uint32_t flags)
 {
     w->rs = compile(w->p);
@@ -107,6 +109,8 @@ static void world_engine(world *w, uint32_t flags)
     o.log_fn = log_cb;
     o.log_user = &w->log;
     o.hash_seed = 42;
+    o.regex_match_limit = next_match_limit;
+    next_match_limit = 0;
     ck_assert_int_eq(l7_engine_create(&w->e, w->rs, &o, NULL), L7_OK);
 }
 
@@ -822,6 +826,87 @@ START_TEST(test_fragments)
 }
 END_TEST
 
+/* L10 and Decision 2: an L7 rule that only sees the client's packets
+ * matches `^` at the client's first byte when the server spoke first;
+ * with collect=always the server's banner is collected too and `^` fails. */
+static void collect_world(world *w, uint32_t flags)
+{
+    world_init(w);
+    add_proto(w->p, "hello", "^hello");
+    add_rule(w->p, 4, L7_TABLE_MANGLE,
+             "chain=prerouting action=mark-connection src-address=10.0.0.1 "
+             "layer7-protocol=hello new-connection-mark=hi");
+    world_engine(w, flags);
+}
+
+START_TEST(test_collect_modes)
+{
+    l7t_flow f = {"10.0.0.1", "10.0.1.1", 6, 40000, 25, 0};
+    for (int always = 0; always < 2; always++) {
+        world w;
+        collect_world(&w, always ? L7_ENGINE_COLLECT_ALWAYS : 0);
+        pkt(&w, &f, 0, SYN, NULL, MON_10);
+        pkt(&w, &f, 1, SYNACK, NULL, MON_10);
+        pkt(&w, &f, 0, ACK, NULL, MON_10);
+        pkt(&w, &f, 1, PSHACK, "220 banner\r\n", MON_10);
+        const l7_verdict *v = pkt(&w, &f, 0, PSHACK, "hello there", MON_10);
+        if (always) {
+            ck_assert_ptr_null(v->connection_mark);
+        } else {
+            ck_assert_str_eq(str_or(v->connection_mark), "hi");
+            ck_assert_str_eq(str_or(v->layer7_protocol), "hello");
+        }
+        world_fini(&w);
+    }
+}
+END_TEST
+
+/* A regexp that hits its match limit: no match, one firewall,warning. */
+START_TEST(test_regex_limit_warning)
+{
+    world w;
+    world_init(&w);
+    add_proto(&*w.p, "slow", "^(a|aa)*$");
+    add_rule(w.p, 4, L7_TABLE_FILTER, "chain=forward action=drop layer7-protocol=slow");
+    next_match_limit = 50;
+    world_engine(&w, 0);
+    l7t_flow f = {"10.0.0.1", "10.0.1.1", 17, 4000, 9, 0};
+    const l7_verdict *v =
+        pkt(&w, &f, 0, 0, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", MON_10);
+    ck_assert_uint_eq(v->verdict, L7_VERDICT_ACCEPT);
+    ck_assert_int_eq(w.log.warnings, 1);
+    ck_assert_uint_ge(l7_engine_stat(w.e, L7_ENGINE_STAT_REGEX_LIMIT_HITS), 1);
+    ck_assert_ptr_nonnull(strstr(w.log.last, "match limit"));
+    world_fini(&w);
+}
+END_TEST
+
+/* connection-rate: bytes of the last complete second, in bit/s. */
+START_TEST(test_connection_rate)
+{
+    world w;
+    world_init(&w);
+    add_rule(w.p, 4, L7_TABLE_MANGLE,
+             "chain=forward action=mark-packet connection-rate=8k-0 protocol=udp "
+             "new-packet-mark=fast");
+    world_engine(&w, 0);
+    l7t_flow f = {"10.0.0.1", "10.0.1.1", 17, 4000, 5000, 0};
+    char big[1001];
+    memset(big, 'x', 1000);
+    big[1000] = 0;
+    /* second 0: 2 x 1028 bytes; the rate is unknown yet */
+    ck_assert_ptr_null(pkt(&w, &f, 0, 0, big, MON_10)->packet_mark);
+    ck_assert_ptr_null(pkt(&w, &f, 0, 0, big, MON_10)->packet_mark);
+    /* second 1: the previous second carried > 8 kbit/s */
+    ck_assert_str_eq(str_or(pkt(&w, &f, 0, 0, "s", MON_10 + 1)->packet_mark), "fast");
+    /* second 2: only 29 bytes in second 1 (232 bit/s) */
+    ck_assert_ptr_null(pkt(&w, &f, 0, 0, "s", MON_10 + 2)->packet_mark);
+    /* after an idle gap the rate is 0 */
+    ck_assert_ptr_null(pkt(&w, &f, 0, 0, big, MON_10 + 9)->packet_mark);
+    world_fini(&w);
+}
+END_TEST
+
 START_TEST(test_log_format)
 {
     l7_log_event ev;
@@ -914,6 +999,9 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_fast_path_no_regex);
     tcase_add_test(tc, test_l7_behind_accept_established);
     tcase_add_test(tc, test_ipv6_layer7);
+    tcase_add_test(tc, test_collect_modes);
+    tcase_add_test(tc, test_regex_limit_warning);
+    tcase_add_test(tc, test_connection_rate);
     suite_add_tcase(s, tc);
     return s;
 }

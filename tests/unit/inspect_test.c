@@ -181,9 +181,6 @@ static const scenario scenarios[] = {
      {RULE(1, "a", "nonexistent", NO, 1), RULE(1, "a", "p", YES, 0)}},
 };
 
-static const char *const scenario_status_names[] = {"inspecting", "classified",
-                                                    "unknown"};
-
 START_TEST(test_scenarios)
 {
     const scenario *sc = &scenarios[_i];
@@ -231,7 +228,6 @@ START_TEST(test_scenarios)
         /* The buffer exists only while inspecting. */
         if (status != L7_INSPECT_INSPECTING)
             ck_assert_ptr_null(st->buf);
-        (void)scenario_status_names;
     }
     l7_inspect_state_destroy(insp, st);
     l7_inspect_destroy(insp);

@@ -4,6 +4,7 @@
 #include "common_internal.h"
 #include "l7/l7.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,7 +342,11 @@ static const struct seed_re {
     {"pubg", "^.*(pubg|krafton).*$"},
     {"simple-match", "^.*youtube.*$"},
     {"complex-match", "^.*(youtube|googlevideo).*((watch|embed).*)?$"},
+    /* the "complete setup" section's shorter variants */
     {"bittorrent-short", "^(\\x13BitTorrent protocol|\\x42\\x54:)"},
+    {"facebook-short", "^.*(facebook|fbcdn).*$"},
+    {"youtube-short", "^.*(youtube|googlevideo).*$"},
+    {"steam-short", "^.*(steam|steamcontent).*$"},
 };
 
 static const l7_pattern *seed_pattern(l7_pattern **all, const char *name)
@@ -607,6 +612,49 @@ START_TEST(test_args)
 }
 END_TEST
 
+/* ---- sharing: one compiled pattern, one scratch per thread --------------- */
+
+typedef struct thread_job {
+    const l7_pattern *p;
+    int matches, misses;
+} thread_job;
+
+static void *thread_main(void *arg)
+{
+    thread_job *job = arg;
+    l7_pattern_scratch *s = NULL;
+    if (l7_pattern_scratch_create(&s, NULL, NULL) != L7_OK)
+        return NULL;
+    static const char hit[] = "GET / HTTP/1.1\r\nHost: m.facebook.com\r\n";
+    static const char miss[] = "GET / HTTP/1.1\r\nHost: example.org\r\n";
+    for (int i = 0; i < 2000; i++) {
+        job->matches += l7_pattern_match(job->p, s, (const uint8_t *)hit,
+                                         sizeof(hit) - 1) == L7_PATTERN_MATCH;
+        job->misses += l7_pattern_match(job->p, s, (const uint8_t *)miss,
+                                        sizeof(miss) - 1) == L7_PATTERN_NOMATCH;
+    }
+    l7_pattern_scratch_destroy(s);
+    return NULL;
+}
+
+START_TEST(test_threads_share_pattern)
+{
+    l7_pattern *p = compile_ok("^.*(facebook|fbcdn|fbsbx).*$", 0);
+    pthread_t th[4];
+    thread_job jobs[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){p, 0, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(jobs[i].matches, 2000);
+        ck_assert_int_eq(jobs[i].misses, 2000);
+    }
+    l7_pattern_destroy(p);
+}
+END_TEST
+
 static Suite *pattern_suite(void)
 {
     Suite *s = suite_create("pattern");
@@ -617,6 +665,7 @@ static Suite *pattern_suite(void)
     tcase_add_test(tc, test_warning_columns);
     tcase_add_loop_test(tc, test_match, 0, (int)L7_ARRAY_SIZE(match_cases));
     tcase_add_test(tc, test_args);
+    tcase_add_test(tc, test_threads_share_pattern);
     suite_add_tcase(s, tc);
     TCase *seed = tcase_create("seed");
     tcase_add_unchecked_fixture(seed, seed_setup, seed_teardown);
