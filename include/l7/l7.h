@@ -18,5 +18,6 @@
 #include "l7/inspect.h"
 #include "l7/policy.h"
 #include "l7/engine.h"
+#include "l7/config.h"
 
 #endif /* L7_L7_H */
