@@ -43,6 +43,19 @@ static bool console_path(const l7_script_cmd *cmd)
     return false;
 }
 
+/* A console-only menu itself (no command word after it). */
+static bool path_is_console_menu(const l7_script_cmd *cmd)
+{
+    for (size_t i = 0; i < L7_ARRAY_SIZE(console_paths); i++) {
+        size_t words = 1;
+        for (const char *p = console_paths[i]; *p; p++)
+            words += *p == ' ';
+        if (words == cmd->n_path && path_has_prefix(cmd, console_paths[i]))
+            return true;
+    }
+    return false;
+}
+
 static const char *path_text(const l7_script_cmd *cmd, char *buf, size_t size)
 {
     size_t o = 0;
@@ -382,10 +395,9 @@ static bool same_entry(const cfg_item *x, const cfg_item *y, uint32_t family)
     if (l7_value_parse_addrspec(&sx, ax, strlen(ax), family) < 0 ||
         l7_value_parse_addrspec(&sy, ay, strlen(ay), family) < 0)
         return !strcmp(ax, ay);
-    char bx[L7_VALUE_ADDR_TEXT_MAX], by[L7_VALUE_ADDR_TEXT_MAX];
-    l7_value_format_addrspec(bx, sizeof(bx), &sx);
-    l7_value_format_addrspec(by, sizeof(by), &sy);
-    return !strcmp(bx, by);
+    /* Same set of addresses: 10.0.0.1 = 10.0.0.1/32, a /24 = its range. */
+    return !memcmp(&sx.first, &sy.first, sizeof(l7_addr)) &&
+           !memcmp(&sx.last, &sy.last, sizeof(l7_addr));
 }
 
 /* After an add or set: names and entries must stay unique. */
@@ -880,8 +892,14 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
     const cfg_menu *m = l7_cfg_menu_find(cmd->path, cmd->n_path);
     char path[160];
     if (cmd->kind == L7_SCMD_MENU) {
-        if (m || console_path(cmd))
+        if (m)
             return;
+        if (console_path(cmd)) {
+            /* `/tool` changes menu; `/tool torch` runs a tool. */
+            if (cmd->n_path > 1 && !path_is_console_menu(cmd))
+                console_only(L, cmd);
+            return;
+        }
         /* `/ip firewall filter frob`: a known menu and an unknown verb */
         if (cmd->n_path > 1 && l7_cfg_menu_find(cmd->path, cmd->n_path - 1)) {
             const l7_sstr *w = &cmd->path[cmd->n_path - 1];

@@ -63,61 +63,92 @@ static bool plain_char(uint8_t c)
            strchr("-_.,:/@!+", c) != NULL;
 }
 
+size_t l7_cfg_quote(char *dst, size_t size, const char *value)
+{
+    const uint8_t *v = (const uint8_t *)value;
+    size_t n = strlen(value), o = 0;
+    bool bare = n > 0;
+    for (size_t i = 0; i < n && bare; i++)
+        bare = plain_char(v[i]);
+#define PUT(ch)                                                                        \
+    do {                                                                               \
+        if (o + 1 < size)                                                              \
+            dst[o] = (char)(ch);                                                       \
+        o++;                                                                           \
+    } while (0)
+    if (!bare)
+        PUT('"');
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = v[i];
+        const char *named = NULL;
+        switch (c) {
+        case '"':
+            named = "\\\"";
+            break;
+        case '\\':
+            named = "\\\\";
+            break;
+        case '$':
+            named = "\\$";
+            break;
+        case '?':
+            named = "\\?";
+            break;
+        case '\n':
+            named = "\\n";
+            break;
+        case '\r':
+            named = "\\r";
+            break;
+        case '\t':
+            named = "\\t";
+            break;
+        case '\a':
+            named = "\\a";
+            break;
+        case '\b':
+            named = "\\b";
+            break;
+        case '\f':
+            named = "\\f";
+            break;
+        case '\v':
+            named = "\\v";
+            break;
+        default:
+            break;
+        }
+        if (named) {
+            PUT(named[0]);
+            PUT(named[1]);
+        } else if (c < 0x20 || c >= 0x7f) {
+            static const char hex[] = "0123456789ABCDEF";
+            PUT('\\');
+            PUT(hex[c >> 4]);
+            PUT(hex[c & 15]);
+        } else {
+            PUT(c);
+        }
+    }
+    if (!bare)
+        PUT('"');
+#undef PUT
+    if (size)
+        dst[o < size ? o : size - 1] = '\0';
+    return o;
+}
+
 /* Append `value` as RouterOS writes it: bare when safe, else quoted with
  * `\"`, `\\`, `\$`, `\?`, the named control escapes and `\HH`. */
 static void sb_value(sbuf *b, const char *value)
 {
-    const uint8_t *v = (const uint8_t *)value;
-    size_t n = strlen(value);
-    bool bare = n > 0;
-    for (size_t i = 0; i < n && bare; i++)
-        bare = plain_char(v[i]) && v[i] != 0;
-    if (bare) {
-        sb_put(b, value, n);
+    size_t n = l7_cfg_quote(NULL, 0, value);
+    if (b->oom || l7_grow(b->a, (void **)&b->p, &b->cap, b->n + n + 1, 1)) {
+        b->oom = L7_ENOMEM;
         return;
     }
-    sb_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = v[i];
-        char esc[5] = {0};
-        switch (c) {
-        case '"':
-        case '\\':
-        case '$':
-        case '?':
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            break;
-        case '\n':
-            memcpy(esc, "\\n", 2);
-            break;
-        case '\r':
-            memcpy(esc, "\\r", 2);
-            break;
-        case '\t':
-            memcpy(esc, "\\t", 2);
-            break;
-        case '\a':
-            memcpy(esc, "\\a", 2);
-            break;
-        case '\b':
-            memcpy(esc, "\\b", 2);
-            break;
-        case '\f':
-            memcpy(esc, "\\f", 2);
-            break;
-        case '\v':
-            memcpy(esc, "\\v", 2);
-            break;
-        default:
-            if (c < 0x20 || c >= 0x7f)
-                snprintf(esc, sizeof(esc), "\\%02X", c);
-            else
-                esc[0] = (char)c;
-        }
-        sb_puts(b, esc);
-    }
-    sb_put(b, "\"", 1);
+    l7_cfg_quote(b->p + b->n, n + 1, value);
+    b->n += n;
 }
 
 typedef struct kv {

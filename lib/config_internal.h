@@ -115,6 +115,10 @@ const char *l7_cfg_item_prop(const cfg_item *it, const char *name);
 void l7_cfg_item_free(const l7_alloc *a, cfg_item *it);
 void l7_cfg_store_clear(const l7_alloc *a, cfg_store *s);
 
+/* A value as RouterOS writes it (quoted and escaped when needed), snprintf-style:
+ * returns the full length. */
+size_t l7_cfg_quote(char *dst, size_t size, const char *value);
+
 /* Compile the policy and replace cfg->ruleset (used by the console after a
  * runtime change). */
 int l7_cfg_recompile(l7_config *cfg, l7_diag_list *diags);
