@@ -901,10 +901,13 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
             return;
         }
         /* `/ip firewall filter frob`: a known menu and an unknown verb */
-        if (cmd->n_path > 1 && l7_cfg_menu_find(cmd->path, cmd->n_path - 1)) {
-            const l7_sstr *w = &cmd->path[cmd->n_path - 1];
+        size_t k = cmd->n_path;
+        while (k > 1 && !l7_cfg_menu_find(cmd->path, k - 1))
+            k--;
+        if (k > 1) {
+            const l7_sstr *w = &cmd->path[k - 1];
             l7_script_cmd up = *cmd;
-            up.n_path--;
+            up.n_path = k - 1;
             l7_cfg_error(L, L7_ENOTFOUND, cmd->path_pos, "unknown command '%.*s' in %s",
                          (int)w->len, w->ptr, path_text(&up, path, sizeof(path)));
             return;

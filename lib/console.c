@@ -797,9 +797,17 @@ static void do_change(cctx *x, const l7_script_cmd *cmd)
 static void run_command(cctx *x, const l7_script_cmd *cmd, obuf *b)
 {
     if (cmd->kind == L7_SCMD_MENU) {
-        cerr(x, L7_EINVAL, cmd->pos,
-             "give a command after the menu (console paths are "
-             "absolute)");
+        size_t k = cmd->n_path;
+        while (k > 1 && !l7_cfg_menu_find(cmd->path, k - 1))
+            k--;
+        if (k > 1 && l7_cfg_menu_find(cmd->path, k - 1)) {
+            const l7_sstr *w = &cmd->path[k - 1];
+            cerr(x, L7_ENOTFOUND, cmd->pos, "unknown console command '%.*s'",
+                 (int)w->len, w->ptr);
+        } else {
+            cerr(x, L7_EINVAL, cmd->pos,
+                 "give a command after the menu (console paths are absolute)");
+        }
         return;
     }
     const cfg_menu *m = l7_cfg_menu_find(cmd->path, cmd->n_path);
