@@ -324,7 +324,7 @@ static const struct {
     {L7_TABLE_MANGLE, "action", "reject", L7_EUNSUPPORTED, 0, 0, "not allowed"},
     {L7_TABLE_FILTER, "action", "dst-nat", L7_EUNSUPPORTED, 1, 0, "action"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.300", L7_ESYNTAX, 1, 0, "address"},
-    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ESYNTAX, 2, 0, "address"},
+    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ERANGE, 2, 0, "prefix length"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.9-10.0.0.1", L7_ERANGE, 1, 0, "range"},
     {L7_TABLE_FILTER, "dst-port", "80,9x", L7_ESYNTAX, 4, 0, "port"},
     {L7_TABLE_FILTER, "dst-port", "80,70000", L7_ESYNTAX, 4, 0, "port"},
@@ -402,6 +402,13 @@ START_TEST(test_strict_mode)
                      L7_EUNSUPPORTED);
     ck_assert_int_eq(l7_policy_rule_set(p, 4, 0, 0, "layer7-protocol", "a", 1, d),
                      L7_OK);
+    /* IPv6 layer7 is an extension (Decision 15) */
+    ck_assert_int_eq(l7_policy_rule_add(NULL, p, 6, 0, L7_POLICY_APPEND), L7_OK);
+    ck_assert_int_eq(l7_policy_rule_set(p, 6, 0, 0, "layer7-protocol", "a", 1, d),
+                     L7_EUNSUPPORTED);
+    l7_policy_set_strict(p, 0);
+    ck_assert_int_eq(l7_policy_rule_set(p, 6, 0, 0, "layer7-protocol", "a", 1, d),
+                     L7_OK);
     l7_diag_list_destroy(d);
     l7_policy_destroy(p);
 }
@@ -458,6 +465,9 @@ static const struct {
      "filter#1",
      "fasttrack"},
     {{"chain=forward protocol=tcp dst-port=80,443 action=drop", NULL}, 0, NULL, NULL},
+    {{"chain=output in-interface=ether1 action=drop", NULL}, 0, "filter#0", "output"},
+    {{"chain=input out-interface=ether1 action=drop", NULL}, 0, "filter#0", "routing"},
+    {{"chain=input out-interface=!ether1 action=drop", NULL}, 0, NULL, NULL},
     {{"chain=forward layer7-protocol=netflix action=drop", NULL},
      L7_ESYNTAX,
      "filter#0",
@@ -473,9 +483,15 @@ START_TEST(test_compile_diags)
         ck_assert_int_eq(add_rule(p, 4, L7_TABLE_FILTER, compile_cases[_i].rules[i], d),
                          L7_OK);
     l7_diag_list_clear(d);
+    for (uint32_t i = 0; i < l7_policy_rule_count(p, 4, 0); i++)
+        ck_assert_int_eq(l7_policy_rule_set_line(p, 4, 0, i, 10 + i), L7_OK);
     l7_ruleset *rs = NULL;
     int rc = l7_ruleset_compile(&rs, p, d);
     ck_assert_int_eq(rc, compile_cases[_i].rc);
+    /* diagnostics about a rule carry the line a loader recorded */
+    if (l7_diag_list_count(d) && strstr(l7_diag_item(d, 0), "filter#"))
+        ck_assert_uint_eq(l7_diag_line(d, 0),
+                          10 + atoi(strchr(l7_diag_item(d, 0), '#') + 1));
     if (rc < 0) {
         ck_assert_ptr_null(rs);
         ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
@@ -1136,6 +1152,77 @@ START_TEST(test_disabled_protocol)
 }
 END_TEST
 
+/* RouterOS allows at most 4096 distinct packet marks ("bad new packet
+ * mark"). */
+START_TEST(test_packet_mark_limit)
+{
+    l7_policy *p;
+    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    char buf[96];
+    for (int i = 0; i < 4097; i++) {
+        snprintf(buf, sizeof(buf),
+                 "chain=prerouting action=mark-packet new-packet-mark=m%d", i % 4096);
+        ck_assert_int_eq(add_rule(p, 4, L7_TABLE_MANGLE, buf, NULL), L7_OK);
+    }
+    l7_ruleset *rs = NULL;
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, NULL), L7_OK);
+    l7_ruleset_destroy(rs);
+    ck_assert_int_eq(
+        add_rule(p, 4, L7_TABLE_MANGLE,
+                 "chain=prerouting action=mark-packet new-packet-mark=one-more", NULL),
+        L7_OK);
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, d), L7_ESYNTAX);
+    ck_assert_ptr_nonnull(strstr(l7_diag_message(d, 0), "bad new packet mark"));
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
+/* Hostile values for every property: refused with a diagnostic or
+ * accepted, never a crash; whatever was accepted compiles or is refused
+ * with an error (never a crash either). */
+START_TEST(test_random_values)
+{
+    static const char alphabet[] = "0123456789abcdefxyz-,./:!_ \x00\xff\"$";
+    uint32_t seed = 12345u + (uint32_t)_i;
+    l7_policy *p = new_policy();
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    for (uint32_t def = 0; def < l7_prop_def_count; def++) {
+        uint32_t table = (l7_prop_defs[def].tables & L7_TB_FILTER) ? 0 : 1;
+        uint32_t pos;
+        ck_assert_int_eq(l7_policy_rule_add(&pos, p, 4, table, L7_POLICY_APPEND),
+                         L7_OK);
+        l7_policy_rule_set(p, 4, table, pos, "chain", "forward", 7, NULL);
+        for (int k = 0; k < 60; k++) {
+            char v[24];
+            seed = seed * 1103515245u + 12345u;
+            size_t n = (seed >> 16) % sizeof(v);
+            for (size_t j = 0; j < n; j++) {
+                seed = seed * 1103515245u + 12345u;
+                v[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+            }
+            int rc =
+                l7_policy_rule_set(p, 4, table, pos, l7_prop_defs[def].name, v, n, d);
+            ck_assert_int_le(rc, 0);
+            if (rc < 0)
+                ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+            l7_diag_list_clear(d);
+        }
+    }
+    l7_ruleset *rs = NULL;
+    int rc = l7_ruleset_compile(&rs, p, d);
+    ck_assert(rc == L7_OK || rc == L7_ESYNTAX);
+    if (rc < 0)
+        ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+    l7_ruleset_destroy(rs);
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 START_TEST(test_counter_identity)
 {
     /* The signature ignores comment/disabled, so a reload of the same text
@@ -1167,6 +1254,8 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_jump_depth_limit);
     tcase_add_test(tc, test_counter_identity);
     tcase_add_test(tc, test_disabled_protocol);
+    tcase_add_test(tc, test_packet_mark_limit);
+    tcase_add_loop_test(tc, test_random_values, 0, 8);
     suite_add_tcase(s, tc);
     tc = tcase_create("eval");
     tcase_add_loop_test(tc, test_matchers, 0, (int)L7_ARRAY_SIZE(match_cases));
