@@ -390,7 +390,10 @@ static const struct err_case {
      "missing required property address"},
     {"queue is its own parent",
      "/queue tree add name=a parent=b\n/queue tree add name=b parent=a\n", 0, L7_EINVAL,
-     1, 1, "own parent"},
+     1, 31, "queue a: parent chain is a cycle"},
+    {"unsupported queue type",
+     "/queue tree add name=c parent=global queue=pcq-upload-default packet-mark=x\n", 0,
+     L7_EUNSUPPORTED, 1, 44, "queue type pcq-upload-default is not supported"},
 };
 
 START_TEST(test_error_table)
@@ -826,6 +829,36 @@ START_TEST(test_apply_addrlists)
 }
 END_TEST
 
+START_TEST(test_qtree_def)
+{
+    l7_config *cfg;
+    l7_config_create(&cfg, NULL);
+    ck_assert_int_eq(load(cfg,
+                          "/queue tree\n"
+                          "add name=up parent=ether1 max-limit=10M\n"
+                          "add name=voip parent=up packet-mark=voip limit-at=1M "
+                          "max-limit=2M priority=1\n"
+                          "add name=bulk parent=up packet-mark=bulk max-limit=10M\n"
+                          "add name=off parent=global packet-mark=x disabled=yes\n",
+                          0, NULL),
+                     L7_OK);
+    l7_qtree_def *def;
+    ck_assert_int_eq(l7_config_qtree_def(&def, cfg), L7_OK);
+    ck_assert_uint_eq(l7_qtree_def_count(def), 3); /* the disabled queue is left out */
+    l7_qtree *tree;
+    ck_assert_int_eq(l7_qtree_create(&tree, def, NULL, 0, NULL), L7_OK);
+    uint32_t root, q;
+    ck_assert_int_eq(l7_qtree_root_lookup(&root, tree, "ether1"), L7_OK);
+    ck_assert_uint_eq(root, 1);
+    ck_assert_int_eq(l7_qtree_queue_lookup(&q, tree, "voip"), L7_OK);
+    ck_assert_uint_eq(q, 1);
+    l7_qtree_destroy(tree);
+    l7_qtree_def_destroy(def);
+    ck_assert_int_eq(l7_config_qtree_def(NULL, cfg), L7_EINVAL);
+    l7_config_destroy(cfg);
+}
+END_TEST
+
 START_TEST(test_api_edges)
 {
     l7_config *cfg;
@@ -871,6 +904,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_round_trip_escapes);
     tcase_add_test(tc, test_export_marks_and_strict);
     tcase_add_test(tc, test_apply_addrlists);
+    tcase_add_test(tc, test_qtree_def);
     tcase_add_test(tc, test_api_edges);
     suite_add_tcase(s, tc);
     return s;
