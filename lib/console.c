@@ -243,7 +243,7 @@ static const char *rule_flags(const l7_console *c, const cfg_menu *m, uint32_t i
 
 static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
 {
-    ob_puts(b, "Flags: X - disabled, I - invalid; D - dynamic\n");
+    ob_puts(b, "Flags: X - disabled, I - invalid, D - dynamic\n");
     uint32_t count = l7_cfg_count(c->cfg, m);
     l7_policy *p = c->cfg->policy;
     if (pf->stats) {

@@ -120,7 +120,7 @@ START_TEST(test_print_stats_after_traffic)
     /* Column widths: CHAIN 11 ("passthrough" is the widest action), BYTES and
      * PACKETS right-aligned to their titles. */
     snprintf(expect, sizeof(expect),
-             "Flags: X - disabled, I - invalid; D - dynamic\n"
+             "Flags: X - disabled, I - invalid, D - dynamic\n"
              " #    CHAIN    ACTION       BYTES  PACKETS\n"
              " 0    ;;; web traffic\n"
              "      forward  accept       %5s  %7s\n"
@@ -191,7 +191,7 @@ START_TEST(test_print_menus)
     world_init(&w, false);
     out o;
     ck_assert_int_eq(run(&w, "/ip firewall filter print", &o), L7_OK);
-    ck_assert_str_eq(o.buf, "Flags: X - disabled, I - invalid; D - dynamic\n"
+    ck_assert_str_eq(o.buf, "Flags: X - disabled, I - invalid, D - dynamic\n"
                             " 0    ;;; web traffic\n"
                             "      chain=forward action=accept layer7-protocol=web\n"
                             " 1    ;;; dns\n"
