@@ -320,6 +320,14 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
             rerr(c, r, L7_ESYNTAX, r->m[i].def->name,
                  " needs protocol=tcp, udp, sctp, dccp or udp-lite");
     }
+    for (uint32_t i = 0; i < r->nm; i++) {
+        const char *n = r->m[i].def->name;
+        if ((!strcmp(n, "connection-bytes") || !strcmp(n, "connection-rate")) &&
+            (proto < 0 || proto_negated || (proto != 6 && proto != 17)))
+            rwarn(c, r,
+                  "connection-bytes and connection-rate only count TCP and UDP "
+                  "connections: add protocol=tcp or protocol=udp");
+    }
     if (r->nm > 1)
         qsort(r->m, r->nm, sizeof(l7_cmatch), cmp_cost);
 
