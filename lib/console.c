@@ -122,6 +122,7 @@ typedef struct table {
     trow *rows;
     size_t n, cap;
     int oom;
+    int flag_w; /* width of the flags field (2; connections use 3) */
 } table;
 
 static trow *tab_row(table *t, uint32_t number, const char *flags, const char *comment)
@@ -156,11 +157,11 @@ static void tab_free(table *t)
 }
 
 /* ` 0 X  ` : the number right-aligned in 2, the flags in 2. */
-#define PREFIX 6
+#define PREFIX 6 /* ` 0 X  ` */
 
-static void print_prefix(obuf *b, const trow *r)
+static void print_prefix(obuf *b, const trow *r, int flag_w)
 {
-    ob_printf(b, "%2" PRIu32 " %-2s ", r->number, r->flags);
+    ob_printf(b, "%2" PRIu32 " %-*s ", r->number, flag_w < 2 ? 2 : flag_w, r->flags);
 }
 
 static void tab_print(obuf *b, table *t)
@@ -172,7 +173,9 @@ static void tab_print(obuf *b, table *t)
             if (t->rows[i].cells[k] && strlen(t->rows[i].cells[k]) > w[k])
                 w[k] = strlen(t->rows[i].cells[k]);
     }
-    ob_puts(b, " #    ");
+    int fw = t->flag_w < 2 ? 2 : t->flag_w;
+    ob_puts(b, " #");
+    ob_pad(b, (size_t)fw + 2);
     for (size_t k = 0; k < t->ncols; k++) {
         size_t l = strlen(t->cols[k].title);
         if (t->cols[k].right)
@@ -186,12 +189,12 @@ static void tab_print(obuf *b, table *t)
     ob_puts(b, "\n");
     for (size_t i = 0; i < t->n; i++) {
         const trow *r = &t->rows[i];
-        print_prefix(b, r);
+        print_prefix(b, r, fw);
         if (r->comment) {
             ob_puts(b, ";;; ");
             ob_puts(b, r->comment);
             ob_puts(b, "\n");
-            ob_pad(b, PREFIX);
+            ob_pad(b, (size_t)fw + 4);
         }
         for (size_t k = 0; k < t->ncols; k++) {
             const char *v = r->cells[k] ? r->cells[k] : "";
@@ -249,7 +252,7 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
     if (pf->stats) {
         static const col cols[] = {
             {"CHAIN", false}, {"ACTION", false}, {"BYTES", true}, {"PACKETS", true}};
-        table t = {&c->alloc, cols, 4, NULL, 0, 0, 0};
+        table t = {&c->alloc, cols, 4, NULL, 0, 0, 0, 2};
         for (uint32_t i = 0; i < count; i++) {
             if (!selected(c->cfg, m, i, pf->where))
                 continue;
@@ -284,7 +287,7 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
         char fl[4];
         trow r = {i, "", NULL, {NULL}};
         snprintf(r.flags, sizeof(r.flags), "%s", rule_flags(c, m, i, fl));
-        print_prefix(b, &r);
+        print_prefix(b, &r, 2);
         const char *comment = l7_cfg_get("comment", &g);
         if (comment && *comment) {
             ob_puts(b, ";;; ");
@@ -319,7 +322,7 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
 static void print_protocols(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
 {
     static const col cols[] = {{"NAME", false}, {"REGEXP", false}};
-    table t = {&c->alloc, cols, 2, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, 2, NULL, 0, 0, 0, 2};
     ob_puts(b, "Flags: X - disabled\n");
     uint32_t count = l7_cfg_count(c->cfg, m);
     for (uint32_t i = 0; i < count; i++) {
@@ -365,7 +368,7 @@ static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
         cols = log_cols;
         props = log_props;
     }
-    table t = {&c->alloc, cols, n, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, n, NULL, 0, 0, 0, 2};
     ob_puts(b,
             m->store == L7_CONFIG_MENU_LOGGING || m->store == L7_CONFIG_MENU_QUEUE_TREE
                 ? "Flags: X - disabled\n"
@@ -507,9 +510,10 @@ static void conn_view_init(conn_view *v, const l7_console *c, l7_conn *conn,
     endpoint(v->dst, sizeof(v->dst), &o.dst, o.dport, o.l4_proto);
     endpoint(v->rsrc, sizeof(v->rsrc), &r.src, r.sport, r.l4_proto);
     endpoint(v->rdst, sizeof(v->rdst), &r.dst, r.dport, r.l4_proto);
-    l7_value_format_duration(
-        v->timeout, sizeof(v->timeout),
-        l7_conn_timeout(l7_engine_conntrack(c->engine), conn, now));
+    /* Whole seconds, as RouterOS shows them. */
+    uint64_t left = l7_conn_timeout(l7_engine_conntrack(c->engine), conn, now);
+    l7_value_format_duration(v->timeout, sizeof(v->timeout),
+                             left / L7_NSEC_PER_SEC * L7_NSEC_PER_SEC);
     v->tcp_state = l7_tcp_state_name(l7_conn_tcp_state(conn));
     v->mark = l7_engine_conn_mark(c->engine, conn);
     const char *p = l7_engine_conn_layer7(c->engine, conn);
@@ -573,7 +577,7 @@ static void print_connections(l7_console *c, const cfg_menu *m, const pflags *pf
     static const col cols[] = {{"PR..", false},        {"SRC-ADDRESS", false},
                                {"DST-ADDRESS", false}, {"TCP-STATE", false},
                                {"TIMEOUT", false},     {"LAYER7-PROTOCOL", false}};
-    table t = {&c->alloc, cols, 6, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, 6, NULL, 0, 0, 0, 3};
     uint32_t number = 0;
     for (size_t i = 0; i < cc.n; i++) {
         conn_view v;
