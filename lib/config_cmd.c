@@ -15,7 +15,7 @@
 
 /* Menus whose commands only make sense on a live router (Decision 19). */
 static const char *const console_paths[] = {
-    "tool", "system resource", "system health", "log", "ip settings", "interface",
+    "tool", "system resource", "system health", "log", "ip settings",
 };
 
 static bool path_has_prefix(const l7_script_cmd *cmd, const char *prefix)

@@ -16,6 +16,7 @@ struct l7_console {
     l7_alloc alloc;
     l7_config *cfg;
     l7_engine *engine;
+    l7_addrlist *addrlists; /* live entries for address-list print, or NULL */
 };
 
 int l7_console_create(l7_console **out, l7_config *cfg, l7_engine *engine,
@@ -33,6 +34,14 @@ int l7_console_create(l7_console **out, l7_config *cfg, l7_engine *engine,
     c->cfg = cfg;
     c->engine = engine;
     *out = c;
+    return 0;
+}
+
+int l7_console_set_addrlist(l7_console *con, l7_addrlist *al)
+{
+    if (!con)
+        return L7_EINVAL;
+    con->addrlists = al;
     return 0;
 }
 
@@ -392,6 +401,83 @@ static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
     tab_free(&t);
 }
 
+/* Live address-list entries (static and dynamic) from the shared object. */
+typedef struct alist_walk {
+    const l7_console *c;
+    const pflags *pf;
+    table *t;
+    uint32_t number;
+    char list[L7_ADDRLIST_NAME_MAX + 1], address[L7_VALUE_ADDR_TEXT_MAX], timeout[32],
+        comment[256];
+    const l7_addrlist_entry_info *e;
+} alist_walk;
+
+static const char *entry_get(const char *name, void *user)
+{
+    const alist_walk *w = user;
+    if (!strcmp(name, "list"))
+        return w->list;
+    if (!strcmp(name, "address"))
+        return w->address;
+    if (!strcmp(name, "timeout"))
+        return w->timeout;
+    if (!strcmp(name, "comment"))
+        return w->comment;
+    if (!strcmp(name, "dynamic"))
+        return w->e->dynamic ? "yes" : "no";
+    if (!strcmp(name, "disabled"))
+        return w->e->disabled ? "yes" : "no";
+    return NULL;
+}
+
+static int alist_entry(const l7_addrlist_entry_info *e, void *user)
+{
+    alist_walk *w = user;
+    w->e = e;
+    snprintf(w->list, sizeof(w->list), "%s", e->list_name);
+    l7_value_format_addrspec(w->address, sizeof(w->address), &e->address);
+    w->timeout[0] = '\0';
+    if (e->has_timeout)
+        l7_value_format_duration(w->timeout, sizeof(w->timeout),
+                                 e->timeout_remaining_ns / L7_NSEC_PER_SEC *
+                                     L7_NSEC_PER_SEC);
+    snprintf(w->comment, sizeof(w->comment), "%s", e->comment ? e->comment : "");
+    uint32_t num = w->number++;
+    if (w->pf->where && !l7_sexpr_eval(w->pf->where, entry_get, w))
+        return 0;
+    char fl[4];
+    size_t o = 0;
+    if (e->disabled)
+        fl[o++] = 'X';
+    if (e->dynamic)
+        fl[o++] = 'D';
+    fl[o] = '\0';
+    trow *r = tab_row(w->t, num, fl, w->comment);
+    tab_cell(w->t, r, 0, w->list);
+    tab_cell(w->t, r, 1, w->address);
+    tab_cell(w->t, r, 2, w->timeout);
+    return w->t->oom ? 1 : 0;
+}
+
+static void print_live_alist(l7_console *c, const cfg_menu *m, const pflags *pf,
+                             uint64_t now, obuf *b)
+{
+    table t = {&c->alloc, alist_cols, 3, NULL, 0, 0, 0, 2};
+    alist_walk w;
+    memset(&w, 0, sizeof(w));
+    w.c = c;
+    w.pf = pf;
+    w.t = &t;
+    ob_puts(b, "Flags: X - disabled, D - dynamic\n");
+    int rc = l7_addrlist_foreach(c->addrlists, L7_ADDRLIST_ALL_LISTS, m->family, now,
+                                 alist_entry, &w);
+    if (t.oom || rc == L7_ENOMEM)
+        b->oom = L7_ENOMEM;
+    else
+        tab_print(b, &t);
+    tab_free(&t);
+}
+
 static const char *const ct_props[] = {
     "enabled",
     "loose-tcp-tracking",
@@ -701,7 +787,11 @@ static void do_print(cctx *x, const cfg_menu *m, const l7_script_cmd *cmd, obuf 
         print_protocols(x->c, m, &pf, b);
         break;
     case CK_STORE:
-        print_store(x->c, m, &pf, b);
+        if (x->c->addrlists && (m->store == L7_CONFIG_MENU_ADDRESS_LIST ||
+                                m->store == L7_CONFIG_MENU_ADDRESS_LIST6))
+            print_live_alist(x->c, m, &pf, x->now, b);
+        else
+            print_store(x->c, m, &pf, b);
         break;
     case CK_CONNTRACK:
         print_conntrack(x->c, b);

@@ -369,6 +369,27 @@ START_TEST(test_office_capture)
     ck_assert_int_eq(l7_console_exec(con, q, strlen(q), now, sink, &o, NULL), L7_OK);
     ck_assert_ptr_nonnull(strstr(o.buf, "facebook"));
     ck_assert_ptr_nonnull(strstr(o.buf, "192.168.1."));
+    /* Live address lists: the static entries plus a rule-added one. */
+    l7_addr a;
+    uint32_t lid;
+    l7_value_parse_addr(&a, "10.1.2.3", 8, 4);
+    l7_addrlist_list_id(&lid, al, "p2p-users", 9);
+    ck_assert_int_eq(l7_addrlist_add_rule(al, lid, &a, 1, L7T_SEC(3600), now), L7_OK);
+    ck_assert_int_eq(l7_console_set_addrlist(con, al), L7_OK);
+    o.n = 0;
+    static const char lists[] = "/ip firewall address-list print";
+    ck_assert_int_eq(
+        l7_console_exec(con, lists, strlen(lists), now + L7T_SEC(60), sink, &o, NULL),
+        L7_OK);
+    ck_assert_ptr_nonnull(strstr(o.buf, "MANAGEMENT   192.168.1.10-192.168.1.20"));
+    ck_assert_ptr_nonnull(strstr(o.buf, " 3 D  p2p-users    10.1.2.3"));
+    ck_assert_ptr_nonnull(strstr(o.buf, "59m"));
+    o.n = 0;
+    static const char dyn[] = "/ip firewall address-list print where dynamic";
+    ck_assert_int_eq(l7_console_exec(con, dyn, strlen(dyn), now, sink, &o, NULL),
+                     L7_OK);
+    ck_assert_ptr_null(strstr(o.buf, "MANAGEMENT"));
+    ck_assert_ptr_nonnull(strstr(o.buf, "p2p-users"));
     l7_console_destroy(con);
     l7_engine_destroy(e);
     l7_addrlist_destroy(al);
