@@ -330,6 +330,13 @@ static bool word_at(const char *msg, const char *p, size_t n)
 const l7_script_arg *l7_cfg_arg_in_message(const l7_script_cmd *cmd, const char *msg)
 {
     const l7_script_arg *best = NULL;
+    /* The subject first: "priority has no effect", "dst-port needs ..." */
+    for (size_t k = 0; k < cmd->n_args; k++) {
+        const l7_script_arg *a = &cmd->args[k];
+        if (!strncmp(msg, a->name.ptr, a->name.len) &&
+            (msg[a->name.len] == ' ' || msg[a->name.len] == ':'))
+            return a;
+    }
     for (size_t k = 0; k < cmd->n_args; k++) {
         const l7_script_arg *a = &cmd->args[k];
         for (const char *p = strstr(msg, a->name.ptr); p;

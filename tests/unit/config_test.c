@@ -485,6 +485,11 @@ START_TEST(test_warnings_have_positions)
         ck_assert_uint_gt(l7_diag_column(d, k), 0);
         if (l7_diag_line(d, k) == 3)
             ck_assert_ptr_nonnull(strstr(l7_diag_message(d, k), "never matches"));
+        if (l7_diag_line(d, k) == 4) { /* at the value the warning is about */
+            ck_assert_ptr_nonnull(
+                strstr(l7_diag_message(d, k), "priority has no effect"));
+            ck_assert_uint_eq(l7_diag_column(d, k), 61);
+        }
         w++;
     }
     ck_assert_uint_ge(w, 2); /* the L7 rule behind accept-established, the queue */
