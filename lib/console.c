@@ -846,37 +846,45 @@ static void do_reset(cctx *x, const cfg_menu *m, const l7_script_cmd *cmd, bool 
 /* add/set/remove/enable/disable: through the loader, then into the engine. */
 static void do_change(cctx *x, const l7_script_cmd *cmd)
 {
-    size_t from = cmd->pos.column ? cmd->pos.column - 1 : 0;
+    /* Byte offset of the command's (line, column). */
+    size_t from = 0;
+    for (uint32_t ln = 1; ln < cmd->pos.line && from < x->len; from++)
+        if (x->line[from] == '\n')
+            ln++;
+    from += cmd->pos.column ? cmd->pos.column - 1 : 0;
+    if (from > x->len)
+        from = x->len;
     size_t to = x->len;
-    /* The command's text: up to the next top-level ';' is what the parser
-     * saw; reloading the whole line would repeat other commands. */
+    /* The command's text ends at a top-level ';' or an unjoined newline;
+     * reloading the whole line would repeat the other commands. */
     for (size_t i = from; i < x->len; i++) {
         if (x->line[i] == '"') {
             for (i++; i < x->len && x->line[i] != '"'; i++)
                 if (x->line[i] == '\\')
                     i++;
-        } else if (x->line[i] == ';') {
+        } else if (x->line[i] == ';' ||
+                   (x->line[i] == '\n' && !(i > 0 && x->line[i - 1] == '\\'))) {
             to = i;
             break;
         }
     }
     l7_config_load_options o;
     l7_config_load_options_init(&o);
-    size_t before = l7_diag_list_count(x->diags);
-    /* Padding keeps the columns of the loader's diagnostics right. */
+    /* What comes before becomes blanks (newlines kept), so that the
+     * loader's lines and columns are the console line's. */
     size_t n = to;
     char *text = l7_malloc(&x->c->alloc, n + 1);
     if (!text) {
         x->rc = L7_ENOMEM;
         return;
     }
-    memset(text, ' ', from);
+    for (size_t i = 0; i < from; i++)
+        text[i] = x->line[i] == '\n' ? '\n' : ' ';
     memcpy(text + from, x->line + from, n - from);
     text[n] = '\0';
     int rc =
         l7_config_load(x->c->cfg, "console", (const uint8_t *)text, n, &o, x->diags);
     l7_free(&x->c->alloc, text);
-    (void)before;
     if (rc < 0) {
         x->rc = x->rc ? x->rc : rc;
         return;

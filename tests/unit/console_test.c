@@ -273,6 +273,22 @@ START_TEST(test_runtime_change)
     ck_assert_int_eq(l7_engine_rule_stats(&pk, &by, w.e, 4, L7_TABLE_FILTER, 0), 0);
     ck_assert_uint_eq(pk, pk0);
     ck_assert_uint_eq(by, by0);
+    /* Several lines: each change is loaded alone, at its own line. */
+    l7_diag_list_clear(w.d);
+    ck_assert_int_eq(run(&w,
+                         "/ip firewall filter set 0 comment=first\n"
+                         "/ip firewall filter set 2 comment=second; "
+                         "/ip firewall filter set 9 comment=x",
+                         &o),
+                     L7_ESYNTAX);
+    const char *v;
+    l7_policy_rule_get(&v, l7_config_policy(w.cfg), 4, L7_TABLE_FILTER, 2, "comment");
+    ck_assert_str_eq(v, "second");
+    l7_policy_rule_get(&v, l7_config_policy(w.cfg), 4, L7_TABLE_FILTER, 0, "comment");
+    ck_assert_str_eq(v, "first");
+    ck_assert_uint_eq(l7_diag_list_count(w.d), 1);
+    ck_assert_uint_eq(l7_diag_line(w.d, 0), 2);
+    ck_assert_uint_eq(l7_diag_column(w.d, 0), 67);
     /* A failing change leaves everything as it was. */
     l7_ruleset *cur = l7_engine_ruleset(w.e);
     ck_assert_int_eq(run(&w, "/ip firewall filter add chain=forward action=bogus", &o),
