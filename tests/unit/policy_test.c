@@ -1066,6 +1066,31 @@ START_TEST(test_limit)
 }
 END_TEST
 
+START_TEST(test_limit_bits)
+{
+    /* 8000 bit/s with a burst of 8000 bits: 25 packets of 40 bytes */
+    const char *filter[] = {"chain=forward action=accept limit=8k/1s,8k:bit",
+                            "chain=forward action=drop", NULL};
+    l7_ruleset *rs = compile_rules(filter, NULL, NULL);
+    ck_assert_ptr_nonnull(rs);
+    run r;
+    run_init(&r, rs);
+    uint64_t t = L7T_SEC(MON_10);
+    int accepted = 0;
+    for (int i = 0; i < 40; i++)
+        accepted +=
+            run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t) == L7_VERDICT_ACCEPT;
+    ck_assert_int_eq(accepted, 25);
+    /* 40 ms later: 320 bits, one more packet */
+    t += 40 * 1000000ull;
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t),
+                     L7_VERDICT_ACCEPT);
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t), L7_VERDICT_DROP);
+    ck_assert_uint_eq(r.ev.limit_hits, 1);
+    run_fini(&r);
+}
+END_TEST
+
 START_TEST(test_conntrack_off)
 {
     l7_policy *p;
@@ -1275,6 +1300,7 @@ static Suite *policy_suite(void)
     tcase_add_loop_test(tc, test_actions, 0, (int)L7_ARRAY_SIZE(action_cases));
     tcase_add_test(tc, test_address_list_actions);
     tcase_add_test(tc, test_limit);
+    tcase_add_test(tc, test_limit_bits);
     tcase_add_test(tc, test_conntrack_off);
     tcase_add_test(tc, test_ipv6_tables);
     suite_add_tcase(s, tc);
