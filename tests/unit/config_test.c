@@ -533,6 +533,11 @@ static const struct addr_case {
     {"/ip firewall filter add chain=forward comment=mid place-before=2\n",
      L7_TABLE_FILTER, "no video,-,mid,dns"},
     {"/ip firewall filter set 2 !comment\n", L7_TABLE_FILTER, "no video,-,-"},
+    {"/ip firewall filter move 2 0\n", L7_TABLE_FILTER, "dns,no video,-"},
+    {"/ip firewall filter move 0 destination=3\n", L7_TABLE_FILTER, "-,dns,no video"},
+    {"/ip firewall filter move 0,1 3\n", L7_TABLE_FILTER, "dns,no video,-"},
+    {"/ip firewall filter move [find comment=dns] 1\n", L7_TABLE_FILTER,
+     "no video,dns,-"},
     {"/ip firewall filter\nset 0 comment=a; set 1 comment=b\n", L7_TABLE_FILTER,
      "a,b,dns"},
 };
@@ -847,6 +852,17 @@ START_TEST(test_qtree_def)
                           "add name=off parent=global packet-mark=x disabled=yes\n",
                           0, NULL),
                      L7_OK);
+    ck_assert_int_eq(load(cfg, "/queue tree move 2 0\n/queue tree move 1 3\n", 0, NULL),
+                     L7_OK);
+    const char *v;
+    l7_config_item_get(&v, cfg, L7_CONFIG_MENU_QUEUE_TREE, 0, "name");
+    ck_assert_str_eq(v, "bulk");
+    l7_config_item_get(&v, cfg, L7_CONFIG_MENU_QUEUE_TREE, 2, "name");
+    ck_assert_str_eq(v, "up"); /* bulk, voip, up, off */
+    ck_assert_int_eq(load(cfg, "/queue tree move 0 destination=x\n", 0, NULL),
+                     L7_ESYNTAX);
+    ck_assert_int_eq(load(cfg, "/ip firewall layer7-protocol move 0 1\n", 0, NULL),
+                     L7_ESYNTAX);
     l7_qtree_def *def;
     ck_assert_int_eq(l7_config_qtree_def(&def, cfg), L7_OK);
     ck_assert_uint_eq(l7_qtree_def_count(def), 3); /* the disabled queue is left out */
@@ -856,7 +872,7 @@ START_TEST(test_qtree_def)
     ck_assert_int_eq(l7_qtree_root_lookup(&root, tree, "ether1"), L7_OK);
     ck_assert_uint_eq(root, 1);
     ck_assert_int_eq(l7_qtree_queue_lookup(&q, tree, "voip"), L7_OK);
-    ck_assert_uint_eq(q, 1);
+    ck_assert_uint_eq(q, 1); /* bulk, voip, up (off is disabled: left out) */
     l7_qtree_destroy(tree);
     l7_qtree_def_destroy(def);
     ck_assert_int_eq(l7_config_qtree_def(NULL, cfg), L7_EINVAL);
