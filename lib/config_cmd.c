@@ -896,9 +896,14 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
     if (!m) {
         if (console_path(cmd))
             console_only(L, cmd);
+        else if (!cmd->n_path)
+            l7_cfg_error(L, L7_ENOTFOUND, cmd->verb_pos,
+                         "'%s' outside a menu: start with a menu path such as "
+                         "/ip firewall filter",
+                         cmd->verb.ptr);
         else
-            l7_cfg_error(L, L7_ENOTFOUND, cmd->n_path ? cmd->path_pos : cmd->verb_pos,
-                         "unknown menu '%s'", path_text(cmd, path, sizeof(path)));
+            l7_cfg_error(L, L7_ENOTFOUND, cmd->path_pos, "unknown menu '%s'",
+                         path_text(cmd, path, sizeof(path)));
         return;
     }
     const char *verb = cmd->verb.ptr;

@@ -300,6 +300,8 @@ static const struct err_case {
 } err_cases[] = {
     {"unknown menu", "/ip firewall frob add x=y\n", 0, L7_ENOTFOUND, 1, 1,
      "unknown menu '/ip firewall frob'"},
+    {"command outside a menu", "# x\n  add chain=forward\n", 0, L7_ENOTFOUND, 2, 3,
+     "'add' outside a menu"},
     {"unknown command", "\n/ip firewall filter frob\n", 0, L7_ENOTFOUND, 2, 1,
      "unknown command 'frob' in /ip firewall filter"},
     {"unknown property", "/ip firewall filter add chain=forward foo=bar\n", 0,
