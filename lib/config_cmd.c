@@ -440,13 +440,13 @@ static void store_add(cfg_load *L, const cfg_menu *m, const l7_script_cmd *cmd)
 static void note_rule(cfg_load *L, const cfg_menu *m, uint64_t id,
                       const l7_script_cmd *cmd)
 {
-    for (size_t i = 0; i < L->n_srcs; i++) {
-        if (L->srcs[i].id == id && L->srcs[i].family == m->family &&
-            L->srcs[i].table == m->table) {
-            L->srcs[i].cmd = cmd;
-            return;
-        }
-    }
+    /* Every command that touched the rule is kept (latest last), so that a
+     * compile error finds the one that set the property it is about. */
+    if (L->n_srcs && L->srcs[L->n_srcs - 1].id == id &&
+        L->srcs[L->n_srcs - 1].cmd == cmd &&
+        L->srcs[L->n_srcs - 1].family == m->family &&
+        L->srcs[L->n_srcs - 1].table == m->table)
+        return;
     if (l7_grow(&L->cfg->alloc, (void **)&L->srcs, &L->srcs_cap, L->n_srcs + 1,
                 sizeof(cfg_rule_src))) {
         L->oom = L7_ENOMEM;

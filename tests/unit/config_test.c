@@ -334,6 +334,11 @@ static const struct err_case {
      "/ip firewall filter\nadd chain=forward action=jump jump-target=a\n"
      "add chain=a action=jump jump-target=b\nadd chain=b action=jump jump-target=a\n",
      0, L7_EINVAL, 4, 37, "jump loop"},
+    {"undefined protocol set later",
+     "/ip firewall filter add chain=forward\n"
+     "/ip firewall filter set 0 layer7-protocol=nosuch\n"
+     "/ip firewall filter set 0 comment=later\n",
+     0, L7_ENOTFOUND, 2, 43, "no such layer7-protocol: nosuch"},
     {"ports without protocol", "/ip firewall filter add chain=forward dst-port=80\n", 0,
      L7_ESYNTAX, 1, 48, "dst-port needs protocol"},
     {"missing chain", "/ip firewall filter add action=drop\n", 0, L7_ESYNTAX, 1, 1,
