@@ -19,5 +19,7 @@
 #include "l7/policy.h"
 #include "l7/qtree.h"
 #include "l7/engine.h"
+#include "l7/config.h"
+#include "l7/console.h"
 
 #endif /* L7_L7_H */
