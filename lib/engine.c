@@ -193,6 +193,41 @@ static int make_inspector(l7_inspector **out, l7_engine *e, l7_protoset *set)
     return l7_inspect_create(out, set, &io, &hooks);
 }
 
+int l7_engine_qtree_map(uint32_t **out, uint32_t *out_n, l7_engine *e,
+                        const l7_qtree *qt)
+{
+    *out = NULL;
+    *out_n = 0;
+    if (!qt)
+        return 0;
+    const l7_names *t = &e->names[L7_NAME_PACKETMARK];
+    uint32_t n = t->n ? t->n : 1;
+    uint32_t *map = l7_calloc(&e->alloc, n, sizeof(*map));
+    if (!map)
+        return L7_ENOMEM;
+    map[0] = L7_QTREE_NO_MARK;
+    for (uint32_t i = 1; i < n; i++)
+        if (l7_qtree_mark_lookup(&map[i], qt, t->v[i]) != 0)
+            map[i] = L7_VERDICT_NO_QUEUE;
+    *out = map;
+    *out_n = n;
+    return 0;
+}
+
+int l7_engine_set_qtree(l7_engine *e, const l7_qtree *qt)
+{
+    if (!e)
+        return L7_EINVAL;
+    uint32_t *map;
+    uint32_t n;
+    L7_TRY(l7_engine_qtree_map(&map, &n, e, qt));
+    l7_free(&e->alloc, e->qt_mark);
+    e->qt = qt;
+    e->qt_mark = map;
+    e->qt_mark_n = n;
+    return 0;
+}
+
 int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs)
 {
     if (!e || !rs)
@@ -206,7 +241,11 @@ int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs)
     l7_limit_state *nl = l7_calloc(&e->alloc, n, sizeof(*nl));
     uint8_t *used = l7_calloc(&e->alloc, e->rs && e->rs->nrules ? e->rs->nrules : 1, 1);
     l7_inspector *insp = NULL;
+    /* The new ruleset may have interned packet marks the map lacks. */
+    uint32_t *qmap = NULL, qmap_n = 0;
     int rc = nc && nl && used ? 0 : L7_ENOMEM;
+    if (rc == 0)
+        rc = l7_engine_qtree_map(&qmap, &qmap_n, e, e->qt);
     if (rc == 0 && e->rs && e->rs->protos != rs->protos)
         rc = make_inspector(&insp, e, rs->protos);
     if (rc < 0) {
@@ -215,6 +254,7 @@ int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs)
         l7_free(&e->alloc, nc);
         l7_free(&e->alloc, nl);
         l7_free(&e->alloc, used);
+        l7_free(&e->alloc, qmap);
         return rc;
     }
     /* Nothing below fails: the swap is all or nothing. */
@@ -236,6 +276,11 @@ int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs)
         }
     }
     l7_free(&e->alloc, used);
+    if (e->qt) {
+        l7_free(&e->alloc, e->qt_mark);
+        e->qt_mark = qmap;
+        e->qt_mark_n = qmap_n;
+    }
     l7_free(&e->alloc, e->counters);
     l7_free(&e->alloc, e->limits);
     e->counters = nc;
@@ -346,6 +391,7 @@ void l7_engine_destroy(l7_engine *e)
         l7_names_free(&e->names[k], &e->alloc);
     l7_free(&e->alloc, e->counters);
     l7_free(&e->alloc, e->limits);
+    l7_free(&e->alloc, e->qt_mark);
     l7_ruleset_destroy(e->rs);
     l7_alloc a = e->alloc;
     l7_free(&a, e);

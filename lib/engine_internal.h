@@ -38,6 +38,12 @@ struct l7_engine {
     /* ruleset name id -> engine id (address lists: addrlist ids) */
     uint32_t *xlat[L7_NAME_KIND_COUNT];
 
+    /* Attached queue tree (borrowed) and, per engine packet-mark id, the
+     * tree's mark id or L7_VERDICT_NO_QUEUE (a mark no queue names). */
+    const l7_qtree *qt;
+    uint32_t *qt_mark;
+    uint32_t qt_mark_n;
+
     l7_rule_counter *counters;
     l7_limit_state *limits;
 
@@ -61,6 +67,11 @@ struct l7_engine {
     } memo[4];
     uint32_t nmemo;
 };
+
+/* engine.c: the packet-mark map for `qt` over the engine's current mark
+ * names (NULL map for a NULL tree). */
+int l7_engine_qtree_map(uint32_t **out, uint32_t *out_n, l7_engine *e,
+                        const l7_qtree *qt);
 
 /* engine_process.c: fill e->env with the engine's bindings. */
 void l7_engine_bind_env(l7_engine *e);

@@ -127,6 +127,33 @@ static void finish(l7_verdict *out, l7_engine *e, uint32_t verdict)
     }
 }
 
+/* Queue tree classification of an accepted packet by its final packet mark
+ * (an engine id): the global HTB unless the connection is on the fast path
+ * (§5.4), then the out-interface's HTB (forward and output only: an input
+ * packet has no egress). */
+static void classify_queues(l7_verdict *out, const l7_engine *e, uint32_t pm,
+                            const l7_packet_meta *meta, bool fastpath)
+{
+    const l7_qtree *qt = e->qt;
+    uint32_t mark = pm < e->qt_mark_n ? e->qt_mark[pm] : L7_VERDICT_NO_QUEUE;
+    out->queue_mark = mark;
+    if (mark == L7_VERDICT_NO_QUEUE) /* no queue names the mark */
+        return;
+    uint32_t leaf;
+    if (!fastpath && l7_qtree_classify(&leaf, qt, L7_QTREE_ROOT_GLOBAL, mark) == 0) {
+        out->queue_global = leaf;
+        out->queue_global_name = l7_qtree_queue_name(qt, leaf);
+    }
+    uint32_t root;
+    if (meta->hook != L7_HOOK_INPUT && meta->out_interface &&
+        l7_qtree_root_lookup(&root, qt, meta->out_interface) == 0 &&
+        root != L7_QTREE_ROOT_GLOBAL && l7_qtree_classify(&leaf, qt, root, mark) == 0) {
+        out->queue_interface = leaf;
+        out->queue_interface_root = root;
+        out->queue_interface_name = l7_qtree_queue_name(qt, leaf);
+    }
+}
+
 /* Connection rate (RouterOS: recomputed every second from the connection's
  * bytes, no averaging). */
 static uint64_t conn_rate(eng_conn_ext *x, const l7_conn *c, uint32_t this_len,
@@ -180,6 +207,8 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
         out->connection_mark = name_of(&e->names[L7_NAME_CONNMARK], c->mark);
         out->layer7_protocol = l7_engine_conn_layer7(e, c);
         finish(out, e, L7_VERDICT_ACCEPT);
+        if (e->qt) /* mangle did not run: no packet mark */
+            classify_queues(out, e, 0, meta, true);
         return 0;
     }
 
@@ -251,6 +280,8 @@ static int run_datagram(l7_verdict *out, l7_engine *e, const l7_packet *pkt,
         out->rule_comment = r->comment;
     }
     finish(out, e, ev.verdict);
+    if (e->qt && ev.verdict == L7_VERDICT_ACCEPT)
+        classify_queues(out, e, ev.packet_mark, meta, false);
     return 0;
 }
 
@@ -274,6 +305,8 @@ int l7_engine_process(l7_verdict *vout, l7_engine *e, const uint8_t *frame, size
     memset(&out, 0, sizeof(out));
     out.size = sizeof(out);
     out.new_dscp = -1;
+    out.queue_global = out.queue_interface = L7_VERDICT_NO_QUEUE;
+    out.queue_interface_root = out.queue_mark = L7_VERDICT_NO_QUEUE;
     e->cookie_one = m.cookie;
     out.cookies = &e->cookie_one;
     out.cookie_count = 1;
@@ -327,7 +360,10 @@ int l7_engine_process(l7_verdict *vout, l7_engine *e, const uint8_t *frame, size
     }
     if (rc < 0 && out.verdict != L7_VERDICT_DROP)
         finish(&out, e, L7_VERDICT_DROP);
-    memcpy(vout, &out, vout->size < sizeof(out) ? vout->size : sizeof(out));
-    vout->size = vout->size < sizeof(out) ? vout->size : (uint32_t)sizeof(out);
+    /* An older caller's struct is shorter: fill what it has, and tell it
+     * how much that was (not the copy's own size). */
+    uint32_t n = vout->size < sizeof(out) ? vout->size : (uint32_t)sizeof(out);
+    out.size = n;
+    memcpy(vout, &out, n);
     return rc < 0 ? rc : 0;
 }

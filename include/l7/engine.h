@@ -21,6 +21,11 @@
  * The fast path: a packet of a connection whose layer-7 protocol is
  * decided costs one flow lookup and the rules it reaches; no regexp runs.
  *
+ * Queue trees: a host that shapes attaches its compiled #l7_qtree with
+ * l7_engine_set_qtree(); each accepted packet's verdict then names the
+ * leaf it enters in the global HTB and in its out-interface's HTB
+ * (routeros-spec.md §6, Decision 13). Enqueueing stays with the host.
+ *
  * Thread safety: none inside one engine; use one engine per thread. The
  * log callback runs on the thread that called l7_engine_process() and
  * must not call back into the same engine.
@@ -33,6 +38,7 @@
 #include "l7/conntrack.h"
 #include "l7/packet.h"
 #include "l7/policy.h"
+#include "l7/qtree.h"
 #include "l7/tz.h"
 
 #ifdef __cplusplus
@@ -262,7 +268,32 @@ typedef struct l7_verdict {
     /** Frames the verdict applies to: the meta cookie for a whole packet;
      *  every fragment's cookie for a reassembled or dropped datagram. */
     const uint64_t *cookies;
+    /** Leaf of the global HTB (`parent=global`) the packet enters in the
+     *  attached queue tree (l7_engine_set_qtree()), or #L7_VERDICT_NO_QUEUE:
+     *  no tree, not accepted, a FastTracked connection's later packet
+     *  (§5.4), or no leaf takes its packet mark. */
+    uint32_t queue_global;
+    /** Leaf of the out-interface's HTB (queues whose root is
+     *  l7_packet_meta::out_interface), or #L7_VERDICT_NO_QUEUE (also for
+     *  the input hook, which has no egress interface). */
+    uint32_t queue_interface;
+    /** Root id of the out-interface in the attached tree, to pass to
+     *  l7_qtree_enqueue() with `queue_interface`; #L7_VERDICT_NO_QUEUE when
+     *  `queue_interface` is. */
+    uint32_t queue_interface_root;
+    /** The packet mark as the attached tree numbers it (the `mark` of
+     *  l7_qtree_enqueue(); #L7_QTREE_NO_MARK when unmarked), or
+     *  #L7_VERDICT_NO_QUEUE when no tree is attached or the tree names no
+     *  queue with that mark. */
+    uint32_t queue_mark;
+    /** Name of `queue_global`, owned by the tree; NULL when none. */
+    const char *queue_global_name;
+    /** Name of `queue_interface`, owned by the tree; NULL when none. */
+    const char *queue_interface_name;
 } l7_verdict;
+
+/** \brief l7_verdict queue fields: no queue (the packet is not shaped). */
+#define L7_VERDICT_NO_QUEUE 0xFFFFFFFFu
 
 /**
  * \brief Create an engine.
@@ -306,6 +337,39 @@ L7_API int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs);
  * \return the ruleset
  */
 L7_API l7_ruleset *l7_engine_ruleset(const l7_engine *e);
+
+/**
+ * \brief Attach a compiled queue tree for classification, or detach it.
+ *
+ * From the next packet on, l7_engine_process() fills the verdict's
+ * `queue_*` fields for accepted packets: after the hook's tables, the final
+ * packet mark picks the first leaf in configuration order (Decision 13) of
+ * the global root (forward, input, output; not for later packets of a
+ * FastTracked connection, §5.4) and of the root named by the out interface
+ * (forward, output; also FastTracked), when the tree has one.
+ *
+ * The tree is borrowed: it must stay alive until it is detached (NULL), or
+ * replaced, or the engine is destroyed. The engine calls only
+ * l7_qtree_mark_lookup() (here, and in l7_engine_set_ruleset() for new mark
+ * names), l7_qtree_classify(), l7_qtree_root_lookup() and
+ * l7_qtree_queue_name() (per packet). These take a `const l7_qtree *` and
+ * read only the mark table, roots and names fixed by l7_qtree_create(), so
+ * one tree can serve every engine's thread while the host serialises its
+ * own l7_qtree_enqueue() / l7_qtree_dequeue() calls. Engine packet-mark
+ * names are mapped to the tree's mark ids here, once; the per-packet cost
+ * is an array lookup, a binary search per root and a comparison of the out
+ * interface with the tree's interface names.
+ *
+ * A tree passed in the engine options would be fixed for the engine's
+ * life; a call lets the host replace it (e.g. after `/queue tree` edits)
+ * between packets, as with rulesets.
+ *
+ * \param e the engine
+ * \param qt the tree, or NULL to detach
+ * \return #L7_OK, #L7_EINVAL (NULL engine) or #L7_ENOMEM (the previous
+ *         tree stays attached)
+ */
+L7_API int l7_engine_set_qtree(l7_engine *e, const l7_qtree *qt);
 
 /**
  * \brief Run one frame through the engine.
