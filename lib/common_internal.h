@@ -13,14 +13,14 @@
 #include <stdint.h>
 
 #if defined(__GNUC__) || defined(__clang__)
-#define L7_LIKELY(x)     __builtin_expect(!!(x), 1)
-#define L7_UNLIKELY(x)   __builtin_expect(!!(x), 0)
-#define L7_NOINLINE      __attribute__((noinline))
-#define L7_PRINTF(f, a)  __attribute__((format(printf, f, a)))
-#define L7_UNUSED        __attribute__((unused))
+#define L7_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define L7_UNLIKELY(x)  __builtin_expect(!!(x), 0)
+#define L7_NOINLINE     __attribute__((noinline))
+#define L7_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define L7_UNUSED       __attribute__((unused))
 #else
-#define L7_LIKELY(x)     (x)
-#define L7_UNLIKELY(x)   (x)
+#define L7_LIKELY(x)   (x)
+#define L7_UNLIKELY(x) (x)
 #define L7_NOINLINE
 #define L7_PRINTF(f, a)
 #define L7_UNUSED

@@ -17,8 +17,8 @@
 typedef struct l7_packet_inner {
     l7_addr src, dst;
     uint8_t l4_proto;
-    uint16_t sport, dport;  /* host order; ICMP echo: id in both */
-    uint8_t icmp_type;      /* when l4_proto is ICMP/ICMPv6 */
+    uint16_t sport, dport; /* host order; ICMP echo: id in both */
+    uint8_t icmp_type;     /* when l4_proto is ICMP/ICMPv6 */
 } l7_packet_inner;
 
 struct l7_packet {
@@ -73,14 +73,14 @@ struct l7_packet {
     uint8_t vlan_count;
 
     /* Added by the packet module (after the shared contract above). */
-    uint32_t linktype;    /* as given to l7_packet_parse() */
-    uint32_t ip_hdr_len;  /* IPv4 IHL*4; IPv6 40 + extension headers */
+    uint32_t linktype;   /* as given to l7_packet_parse() */
+    uint32_t ip_hdr_len; /* IPv4 IHL*4; IPv6 40 + extension headers */
     /* IPv6 fragments: offset (from frame) of the byte holding the Fragment
      * header's type (the previous header's Next Header), and the Fragment
      * header's own Next Header, so that reassembly can unlink it. */
     uint32_t ipv6_frag_nh_ptr;
     uint8_t ipv6_frag_next;
-    uint16_t ipv4_flags;  /* IPv4 flags+offset word, host order */
+    uint16_t ipv4_flags; /* IPv4 flags+offset word, host order */
 };
 
 #endif

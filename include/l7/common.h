@@ -63,18 +63,18 @@ extern "C" {
  * treat unknown negative values as errors.
  */
 typedef enum l7_status {
-    L7_OK = 0,             /**< success */
-    L7_ENOMEM = -1,        /**< an allocation failed */
-    L7_EINVAL = -2,        /**< an argument is invalid (NULL, out of range, bad name) */
-    L7_ESYNTAX = -3,       /**< text (regexp, script, value) could not be parsed */
-    L7_ENOTFOUND = -4,     /**< the named item does not exist */
-    L7_EEXIST = -5,        /**< an item with that name already exists */
-    L7_ERANGE = -6,        /**< a value is outside its allowed range */
-    L7_ELIMIT = -7,        /**< a configured limit was reached (match limit, table cap) */
-    L7_EUNSUPPORTED = -8,  /**< valid, but not supported by libl7 */
-    L7_EBUFFER = -9,       /**< an output buffer is too small */
-    L7_ESTATE = -10,       /**< the object is not in a state that allows the call */
-    L7_EINTERNAL = -11     /**< an internal error (a bug: please report it) */
+    L7_OK = 0,         /**< success */
+    L7_ENOMEM = -1,    /**< an allocation failed */
+    L7_EINVAL = -2,    /**< an argument is invalid (NULL, out of range, bad name) */
+    L7_ESYNTAX = -3,   /**< text (regexp, script, value) could not be parsed */
+    L7_ENOTFOUND = -4, /**< the named item does not exist */
+    L7_EEXIST = -5,    /**< an item with that name already exists */
+    L7_ERANGE = -6,    /**< a value is outside its allowed range */
+    L7_ELIMIT = -7,    /**< a configured limit was reached (match limit, table cap) */
+    L7_EUNSUPPORTED = -8, /**< valid, but not supported by libl7 */
+    L7_EBUFFER = -9,      /**< an output buffer is too small */
+    L7_ESTATE = -10,      /**< the object is not in a state that allows the call */
+    L7_EINTERNAL = -11    /**< an internal error (a bug: please report it) */
 } l7_status;
 
 /**

@@ -90,8 +90,13 @@
  *
  * **Threads.** A tree has no internal lock. Calls that take a `const
  * l7_qtree *` may run concurrently with each other; any other call on a
- * tree needs exclusive access (the host's lock, or one shaper thread). A
- * definition is used by one thread at a time.
+ * tree needs exclusive access (the host's lock, or one shaper thread). The
+ * lookups (l7_qtree_classify(), l7_qtree_root_lookup(),
+ * l7_qtree_mark_lookup(), l7_qtree_queue_name()) read only what
+ * l7_qtree_create() fixed, so they may also run while another thread holds
+ * that lock for enqueue/dequeue: this is how every engine classifies
+ * packets against one shared tree (l7_engine_set_qtree()). A definition is
+ * used by one thread at a time.
  */
 #ifndef L7_QTREE_H
 #define L7_QTREE_H

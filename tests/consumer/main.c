@@ -22,7 +22,8 @@ int main(void)
     const char *youtube = "^.*(youtube|googlevideo).*$";
     if (l7_diag_list_create(&diags, NULL) || l7_protoset_create(&set, NULL, NULL) ||
         l7_protoset_add(NULL, set, "youtube", youtube, strlen(youtube), diags) ||
-        l7_inspect_create(&insp, set, NULL, NULL) || l7_inspect_state_create(&conn, insp))
+        l7_inspect_create(&insp, set, NULL, NULL) ||
+        l7_inspect_state_create(&conn, insp))
         goto out;
     /* SYN, SYN-ACK, ACK, then the request: classified at packet 4. */
     for (uint64_t n = 1; n <= 3; n++)

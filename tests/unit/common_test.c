@@ -18,9 +18,12 @@ static const struct {
     int code;
     const char *text;
 } strerror_cases[] = {
-    {L7_OK, "success"},           {L7_ENOMEM, "out of memory"},
-    {L7_EINVAL, "invalid argument"}, {L7_ESYNTAX, "syntax error"},
-    {L7_ELIMIT, "limit reached"}, {-12345, "unknown error"},
+    {L7_OK, "success"},
+    {L7_ENOMEM, "out of memory"},
+    {L7_EINVAL, "invalid argument"},
+    {L7_ESYNTAX, "syntax error"},
+    {L7_ELIMIT, "limit reached"},
+    {-12345, "unknown error"},
     {42, "unknown error"},
 };
 

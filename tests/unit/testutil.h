@@ -18,6 +18,6 @@ const char *l7t_shared_dir(void);
 unsigned char *l7t_read_file(const char *path, size_t *len);
 
 /* Seconds to nanoseconds, for readable test times. */
-#define L7T_SEC(s) ((uint64_t)(s) * 1000000000ull)
+#define L7T_SEC(s) ((uint64_t)(s)*1000000000ull)
 
 #endif
