@@ -3,8 +3,8 @@
  * (Decision 11), lookups, expiry and reload. See addrlist_internal.h for
  * the structure and lock order.
  */
-/* pthread rwlocks under -std=c11. */
-#define _POSIX_C_SOURCE 200809L
+/* pthread rwlocks under -std=c11, and glibc's writer-preferring kind. */
+#define _GNU_SOURCE
 
 #include "addrlist_internal.h"
 
@@ -167,19 +167,32 @@ int l7_addrlist_create(l7_addrlist **out, const l7_addrlist_options *opts,
      * ASLR) a different hash, which is better than a fixed one. */
     al->seed = mix64(seed ? seed : (uint64_t)(uintptr_t)al ^ 0x9e3779b97f4a7c15ull);
 
+    /* Readers (lookups) hold a lock only briefly but may overlap without
+     * end on a busy shard; a reader-preferring lock (glibc's default) could
+     * then starve packet-rate adds. Nothing takes a read lock recursively,
+     * so writer preference is safe. */
+    pthread_rwlockattr_t attr;
+    if (pthread_rwlockattr_init(&attr) != 0) {
+        l7_free(&a, al);
+        return L7_ENOMEM;
+    }
+#if defined(__GLIBC__)
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
     int rc = L7_OK;
     size_t made = 0;
     for (; made < AL_SHARDS; made++) {
         al_shard *sh = &al->shards[made];
         sh->buckets = al_alloc(al, AL_FIRST_BUCKETS * sizeof(*sh->buckets));
-        if (!sh->buckets || pthread_rwlock_init(&sh->lock, NULL) != 0) {
+        if (!sh->buckets || pthread_rwlock_init(&sh->lock, &attr) != 0) {
             al_free(al, sh->buckets, AL_FIRST_BUCKETS * sizeof(*sh->buckets));
             rc = L7_ENOMEM;
             break;
         }
         sh->mask = AL_FIRST_BUCKETS - 1;
     }
-    int lists_ok = rc == L7_OK && pthread_rwlock_init(&al->lists_lock, NULL) == 0;
+    int lists_ok = rc == L7_OK && pthread_rwlock_init(&al->lists_lock, &attr) == 0;
+    pthread_rwlockattr_destroy(&attr);
     int expire_ok = lists_ok && pthread_mutex_init(&al->expire_lock, NULL) == 0;
     if (!expire_ok) {
         if (lists_ok)

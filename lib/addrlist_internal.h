@@ -9,9 +9,10 @@
  * under one rwlock (`lists_lock`, which also guards the list names): a
  * sorted array of disjoint segments, each carrying the latest expiry of the
  * entries that cover it, so one binary search answers "is any live entry
- * covering x?". The array is rebuilt lazily after removals; additions and
- * expiry extensions go to a small unsorted delta first, so a burst of range
- * adds does not rebuild the array each time.
+ * covering x?". Arrays are rebuilt lazily (at the next lookup) after
+ * changes: entries added since the last full build sit in a second, small
+ * array that is cheap to rebuild and is folded into the main one once it
+ * passes sqrt(n); expiry extensions of older entries go to a tiny delta.
  *
  * Lock order: a shard lock, then `lists_lock`. A range entry's mutable
  * fields (expiry, disabled) change only while both are held for writing,
@@ -90,11 +91,15 @@ typedef struct al_seg {
 typedef struct al_rangeset {
     al_entry **entries; /* every range entry of this list and family */
     size_t count, cap;
-    al_seg *segs; /* sorted, disjoint; valid unless `dirty` */
+    size_t main_count; /* entries[0..main_count) are in `segs` */
+    al_seg *segs;      /* sorted, disjoint; valid unless `dirty` */
     size_t nsegs;
-    al_seg delta[AL_DELTA_MAX];
+    al_seg *recent_segs; /* the same for entries[main_count..count) */
+    size_t nrecent_segs;
+    al_seg delta[AL_DELTA_MAX]; /* later expiries of entries in `segs` */
     size_t ndelta;
-    int dirty;
+    int dirty;        /* rebuild both arrays */
+    int recent_dirty; /* rebuild `recent_segs` */
 } al_rangeset;
 
 typedef struct al_list {

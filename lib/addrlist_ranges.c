@@ -1,10 +1,12 @@
 /*
- * Range sets: prefixes and ranges of one list and family as a sorted array
+ * Range sets: prefixes and ranges of one list and family as sorted arrays
  * of disjoint segments, each with the latest expiry of the entries covering
- * it. Correct with overlaps: an address is a member at `now` exactly when
- * some covering entry lives past `now`, i.e. when the maximum expiry over
- * its covering entries is above `now`, and that maximum is constant between
- * two consecutive entry boundaries.
+ * it. Two arrays: a main one and one for the entries added since the main
+ * one was built, so that a stream of adds rebuilds only the small array
+ * (sqrt(n) entries at most) and folds into the main one rarely. Correct with overlaps:
+ * an address is a member at `now` exactly when some covering entry lives past `now`,
+ * i.e. when the maximum expiry over its covering entries is above `now`, and that
+ * maximum is constant between two consecutive entry boundaries.
  */
 /* pthread rwlocks under -std=c11. */
 #define _POSIX_C_SOURCE 200809L
@@ -71,7 +73,8 @@ int al_ranges_insert(l7_addrlist *al, al_entry *e)
     }
     e->range_pos = (uint32_t)rs->count;
     rs->entries[rs->count++] = e;
-    al_ranges_grew(al, e);
+    if (!e->disabled)
+        rs->recent_dirty = 1;
     return L7_OK;
 }
 
@@ -83,8 +86,8 @@ void al_ranges_remove(l7_addrlist *al, al_entry *e)
         return; /* not indexed (an insert that failed) */
     rs->entries[pos] = rs->entries[--rs->count];
     rs->entries[pos]->range_pos = (uint32_t)pos;
-    if (!e->disabled)
-        rs->dirty = 1;
+    /* The swap mixes the main and recent parts: rebuild both. */
+    rs->dirty = 1;
 }
 
 void al_ranges_grew(l7_addrlist *al, al_entry *e)
@@ -92,7 +95,9 @@ void al_ranges_grew(l7_addrlist *al, al_entry *e)
     al_rangeset *rs = rangeset_of(al, e);
     if (e->disabled)
         return;
-    if (!rs->dirty && rs->ndelta < AL_DELTA_MAX)
+    if (e->range_pos >= rs->main_count)
+        rs->recent_dirty = 1; /* the rebuild reads its current expiry */
+    else if (!rs->dirty && rs->ndelta < AL_DELTA_MAX)
         rs->delta[rs->ndelta++] = seg_of(e);
     else
         rs->dirty = 1;
@@ -100,13 +105,18 @@ void al_ranges_grew(l7_addrlist *al, al_entry *e)
 
 void al_ranges_shrank(l7_addrlist *al, al_entry *e)
 {
-    rangeset_of(al, e)->dirty = 1;
+    al_rangeset *rs = rangeset_of(al, e);
+    if (e->range_pos >= rs->main_count)
+        rs->recent_dirty = 1;
+    else
+        rs->dirty = 1;
 }
 
 void al_rangeset_free(l7_addrlist *al, al_rangeset *rs)
 {
     l7_free(&al->alloc, rs->entries);
     l7_free(&al->alloc, rs->segs);
+    l7_free(&al->alloc, rs->recent_segs);
     memset(rs, 0, sizeof(*rs));
 }
 
@@ -145,12 +155,14 @@ static void heap_pop(size_t *heap, size_t *n, const al_seg *iv)
     }
 }
 
-/* Rebuild the segment array of `rs` (family `family`) from its entries. */
-static int rangeset_rebuild(l7_addrlist *al, al_rangeset *rs, uint8_t family)
+/* Build the segment array of the enabled entries among `entries[0..count)`
+ * into *out_segs / *out_n (replacing and freeing what they held). */
+static int build_segs(l7_addrlist *al, al_seg **out_segs, size_t *out_n,
+                      al_entry *const *entries, size_t count, uint8_t family)
 {
     size_t n = 0;
-    for (size_t i = 0; i < rs->count; i++)
-        n += !rs->entries[i]->disabled;
+    for (size_t i = 0; i < count; i++)
+        n += !entries[i]->disabled;
     al_seg *iv = NULL, *out = NULL;
     al_key *bounds = NULL;
     size_t *heap = NULL;
@@ -169,10 +181,10 @@ static int rangeset_rebuild(l7_addrlist *al, al_rangeset *rs, uint8_t family)
         }
         al_key top = key_max(family);
         size_t nb = 0;
-        for (size_t i = 0, k = 0; i < rs->count; i++) {
-            if (rs->entries[i]->disabled)
+        for (size_t i = 0, k = 0; i < count; i++) {
+            if (entries[i]->disabled)
                 continue;
-            iv[k] = seg_of(rs->entries[i]);
+            iv[k] = seg_of(entries[i]);
             bounds[nb++] = iv[k].lo;
             if (al_key_lt(iv[k].hi, top))
                 bounds[nb++] = key_inc(iv[k].hi);
@@ -211,8 +223,8 @@ static int rangeset_rebuild(l7_addrlist *al, al_rangeset *rs, uint8_t family)
         l7_free(&al->alloc, bounds);
         l7_free(&al->alloc, heap);
     }
-    atomic_fetch_sub(&al->memory, rs->nsegs * sizeof(al_seg));
-    l7_free(&al->alloc, rs->segs);
+    atomic_fetch_sub(&al->memory, *out_n * sizeof(al_seg));
+    l7_free(&al->alloc, *out_segs);
     if (out && nout < 2 * n) {
         al_seg *shrunk = l7_realloc(&al->alloc, out, nout * sizeof(*out));
         if (shrunk)
@@ -220,10 +232,42 @@ static int rangeset_rebuild(l7_addrlist *al, al_rangeset *rs, uint8_t family)
     }
     /* Accounted by segment count; realloc slack is not tracked. */
     atomic_fetch_add(&al->memory, nout * sizeof(al_seg));
-    rs->segs = out;
-    rs->nsegs = nout;
+    *out_segs = out;
+    *out_n = nout;
+    return L7_OK;
+}
+
+/* Fold everything into the main array. */
+static int rebuild_all(l7_addrlist *al, al_rangeset *rs, uint8_t family)
+{
+    L7_TRY(build_segs(al, &rs->segs, &rs->nsegs, rs->entries, rs->count, family));
+    L7_TRY(build_segs(al, &rs->recent_segs, &rs->nrecent_segs, NULL, 0, family));
+    rs->main_count = rs->count;
     rs->ndelta = 0;
     rs->dirty = 0;
+    rs->recent_dirty = 0;
+    return L7_OK;
+}
+
+/* Whether the recent part has grown past sqrt(count) (at least 64): then
+ * folding it into the main array is cheaper in the long run than
+ * rebuilding the recent array again and again. */
+static int recent_too_big(const al_rangeset *rs)
+{
+    if (rs->main_count > rs->count)
+        return 1; /* removals since the last build: refold */
+    size_t recent = rs->count - rs->main_count;
+    return recent > 64 && recent * recent > rs->count;
+}
+
+static int rangeset_refresh(l7_addrlist *al, al_rangeset *rs, uint8_t family)
+{
+    if (rs->dirty || recent_too_big(rs))
+        return rebuild_all(al, rs, family);
+    L7_TRY(build_segs(al, &rs->recent_segs, &rs->nrecent_segs,
+                      rs->entries + rs->main_count, rs->count - rs->main_count,
+                      family));
+    rs->recent_dirty = 0;
     return L7_OK;
 }
 
@@ -268,19 +312,22 @@ int al_ranges_contains(l7_addrlist *al, uint32_t list_id, const l7_addr *addr,
             return 0;
         }
         al_rangeset *rs = &al->lists[list_id]->rs[fam];
-        if (!rs->dirty) {
+        if (!rs->dirty && !rs->recent_dirty) {
             int hit = 0;
             for (size_t i = 0; i < rs->ndelta && !hit; i++)
                 hit = al_key_le(rs->delta[i].lo, k) && al_key_le(k, rs->delta[i].hi) &&
                       rs->delta[i].expiry > now;
             if (!hit)
-                hit = segs_contain(rs->segs, rs->nsegs, k, now);
+                hit = segs_contain(rs->segs, rs->nsegs, k, now) ||
+                      segs_contain(rs->recent_segs, rs->nrecent_segs, k, now);
             pthread_rwlock_unlock(&al->lists_lock);
             return hit;
         }
         pthread_rwlock_unlock(&al->lists_lock);
         pthread_rwlock_wrlock(&al->lists_lock);
-        if (rs->dirty && rangeset_rebuild(al, rs, addr->family) != L7_OK) {
+        if ((rs->dirty || rs->recent_dirty) &&
+            rangeset_refresh(al, rs, addr->family) != L7_OK) {
+            rs->dirty = 1; /* a half-done refresh must be redone */
             int hit = entries_contain(rs, k, now);
             pthread_rwlock_unlock(&al->lists_lock);
             return hit;

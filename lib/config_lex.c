@@ -433,6 +433,15 @@ int l7_sctx_check_word(l7_sctx *c, size_t p, size_t e)
     return 0;
 }
 
+const l7_script_arg *l7_script_cmd_arg(const l7_script_cmd *cmd, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = cmd->n_args; i-- > 0;)
+        if (cmd->args[i].name.len == n && memcmp(cmd->args[i].name.ptr, name, n) == 0)
+            return &cmd->args[i];
+    return NULL;
+}
+
 /* ---- script objects ---------------------------------------------------------- */
 
 int l7_script_new(l7_script **out, const char *file_name, const l7_alloc *alloc)

@@ -361,6 +361,11 @@ static int parse_command_body(parser *P, size_t *pp, l7_script_cmd *cmd, long *v
                           l7_show_byte(s, b), l7_sctx_show(c, p, e - p, w));
             return -1;
         }
+        if (head_open && lb[p] == '{') {
+            l7_sctx_error(c, L7_EUNSUPPORTED, p, 1,
+                          "script blocks ('{ ... }') are not supported");
+            return -1;
+        }
         if (l7_sctx_check_word(c, p, e) < 0)
             return -1;
         if (lb[p] == '!') {
@@ -674,7 +679,9 @@ static void resolve_limits(l7_script_limits *out, const l7_script_limits *in)
     /* The parser recurses once per parenthesis level. */
     if (d.max_depth > 256)
         d.max_depth = 256;
-    /* Offsets and columns are 32-bit. */
+    /* Offsets, lines and columns are 32-bit. */
+    if (d.max_input > UINT32_MAX)
+        d.max_input = UINT32_MAX;
     if (d.max_line > UINT32_MAX / 2)
         d.max_line = UINT32_MAX / 2;
     *out = d;

@@ -15,6 +15,29 @@
  *
  * The text is bytes (RouterOS uses Windows-1252): bytes >= 0x80 pass through
  * unchanged in strings, names and comments.
+ *
+ * Syntax decisions (pinned by tests/unit/config_syntax_test.c):
+ * - line ends: LF, CR LF, lone CR. A trailing `\` joins the next line:
+ *   inside quotes it inserts nothing and drops the next line's leading
+ *   spaces/tabs; outside quotes it acts as a space. Any other backslash
+ *   outside quotes is an error (Scripting manual, "Line joining").
+ * - `#` at the start of a word outside quotes comments out the rest of the
+ *   physical line (also after `;`), never inside quotes or mid-word (`a#b`).
+ * - a command: `[/]path words... verb [items] [name=value | !name]...
+ *   [where EXPR]`. The path ends at the first word in the verb table (add
+ *   set remove enable disable print export find get monitor reset-counters
+ *   reset-counters-all start stop edit move unset import comment); with no
+ *   such word, the last bare word before the first argument/item is the
+ *   verb (`/tool torch interface=x`), and a line of bare words alone is a
+ *   menu line. `..` goes up one menu. Words starting with `:` (scripting
+ *   commands) and `{` blocks are errors (L7_EUNSUPPORTED).
+ * - unquoted values end at whitespace or `;` and may not contain
+ *   = ' $ ( ) [ ] { ` ? " or a backslash; `$` followed by a letter is a
+ *   variable (error, L7_EUNSUPPORTED), any other `$` in quotes is literal.
+ * - NUL: a raw NUL byte or `\00` is an error, so every string is also a
+ *   valid C string.
+ * - a command with any error is left out of the array; parsing resumes at
+ *   the next `;` or line.
  */
 #ifndef L7_CONFIG_SYNTAX_INTERNAL_H
 #define L7_CONFIG_SYNTAX_INTERNAL_H
@@ -132,9 +155,12 @@ typedef struct l7_script_cmd {
     l7_spos pos; /* the whole command (start, clipped to its line) */
 } l7_script_cmd;
 
+/* The last argument called `name` (NUL-terminated) of `cmd`, or NULL. */
+const l7_script_arg *l7_script_cmd_arg(const l7_script_cmd *cmd, const char *name);
+
 /* Bounds against hostile scripts. A zero field means the default. */
 typedef struct l7_script_limits {
-    size_t max_input;    /* total script bytes (default 64 MiB) */
+    size_t max_input;    /* total script bytes (default 64 MiB; at most 4 GiB - 1) */
     size_t max_line;     /* bytes of one logical line after joining (64 KiB) */
     size_t max_tokens;   /* words, arguments and expression terms per command (4096) */
     size_t max_depth;    /* parenthesis nesting in expressions (32; at most 256) */

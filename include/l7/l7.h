@@ -20,5 +20,6 @@
 #include "l7/engine.h"
 #include "l7/config.h"
 #include "l7/console.h"
+#include "l7/qtree.h"
 
 #endif /* L7_L7_H */

@@ -32,7 +32,9 @@ extern "C" {
 
 /** \brief Fixed sizes of the value types. */
 typedef enum l7_value_limit {
-    /** Most items in one port list (`80,443,8000-8100` has 3). */
+    /** Most items in one port list (`80,443,8000-8100` has 3). RouterOS
+     *  documents no limit; this is libl7's bound (iptables' multiport
+     *  allows 15). */
     L7_VALUE_PORTLIST_MAX = 16,
     /** Buffer size that holds any formatted address, prefix or range. */
     L7_VALUE_ADDR_TEXT_MAX = 96,
@@ -212,6 +214,9 @@ L7_API int l7_value_format_duration(char *buf, size_t size, uint64_t ns);
  * \brief Parse a rate in bit/s with an optional decimal suffix: `k` (or
  *        `K`) = 10^3, `M` = 10^6, `G` = 10^9. A fraction is allowed when the
  *        result is a whole number of bits (`1.5M`).
+ *
+ * Lower-case `m` and `g` are refused (`m` could be read as milli), and
+ * so is a `bps` tail: RouterOS writes rates as `10M`.
  * \param[out] out receives bit/s
  * \param text the text
  * \param len its length

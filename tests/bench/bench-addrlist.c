@@ -221,6 +221,39 @@ static row run(size_t n, int prefixes, int reps)
     return out;
 }
 
+/* A reload under traffic: /28 prefixes added one by one into a list that
+ * already holds `n` of them, each add followed by a lookup (which brings
+ * the range index up to date). Returns (add + lookup) pairs per second. */
+static double range_adds_under_lookups(size_t n, size_t adds)
+{
+    l7_addrlist *al = NULL;
+    l7_addrlist_options opts = {sizeof(opts), 0, 10000000, 0};
+    if (l7_addrlist_create(&al, &opts, NULL) != L7_OK)
+        abort();
+    uint32_t id;
+    l7_addrlist_list_id(&id, al, "reload", 6);
+    double start = 0;
+    for (size_t i = 0; i < n + adds; i++) {
+        if (i == n) {
+            l7_addr probe = v4(0x0a000000u);
+            sink = l7_addrlist_contains(al, id, &probe, 0); /* index built */
+            start = now_s();
+        }
+        l7_addr f = v4(0x0a000000u + (uint32_t)i * 32), l = f;
+        l.bytes[3] |= 15;
+        l7_value_addrspec s;
+        l7_value_addrspec_from_range(&s, &f, &l);
+        l7_addrlist_add(al, id, &s, NULL, 0);
+        if (i >= n) {
+            l7_addr probe = v4(0x0a000000u + (uint32_t)(i * 7919 % (i + 1)) * 32);
+            sink = l7_addrlist_contains(al, id, &probe, 0);
+        }
+    }
+    double rate = (double)adds / (now_s() - start);
+    l7_addrlist_destroy(al);
+    return rate;
+}
+
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 5;
@@ -242,6 +275,16 @@ int main(int argc, char **argv)
                    r.cpu_miss, r.lin_hit, r.lin_miss, r.lin_hit / r.l7_hit,
                    r.lin_miss / r.l7_miss, r.l7_add, r.lin_add, r.l7_add / r.lin_add);
         }
+    }
+    printf("\nrange adds under lookups (reload while traffic flows), medians:\n");
+    const size_t bases[] = {1000, 100000};
+    for (size_t b = 0; b < 2; b++) {
+        double v[MAX_REPS];
+        for (int r = 0; r < reps; r++)
+            v[r] = range_adds_under_lookups(bases[b], 2000);
+        printf(
+            "  %6zu /28 entries + 2000 adds, each followed by a lookup: %.3g pairs/s\n",
+            bases[b], median(v, reps));
     }
     return 0;
 }

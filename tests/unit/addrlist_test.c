@@ -155,6 +155,25 @@ START_TEST(test_overlap)
     ck_assert_int_eq(has(al, d, "20.0.0.151", 25 * s), 0);
     ck_assert_int_eq(has(al, d, "20.0.0.99", 15 * s), 0);
     ck_assert_int_eq(has(al, d, "20.0.0.150", 30 * s), 0);
+
+    /* Entries that share an end point: the shared address belongs to both. */
+    uint32_t e = list(al, "touching");
+    ck_assert_int_eq(add_static(al, e, "30.0.0.0-30.0.0.5"), L7_OK);
+    ck_assert_int_eq(add_dynamic(al, e, "30.0.0.5-30.0.0.9", 10 * s, 0), L7_OK);
+    ck_assert_int_eq(add_dynamic(al, e, "30.0.0.9-30.0.0.20", 20 * s, 0), L7_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        /* Pass 0 answers from the delta, pass 1 from a rebuilt snapshot. */
+        if (pass == 1) {
+            ck_assert_int_eq(add_static(al, e, "31.0.0.0/8"), L7_OK);
+            l7_value_addrspec gone = spec("31.0.0.0/8");
+            ck_assert_int_eq(l7_addrlist_remove(al, e, &gone), L7_OK);
+        }
+        ck_assert_int_eq(has(al, e, "30.0.0.5", 15 * s), 1);
+        ck_assert_int_eq(has(al, e, "30.0.0.6", 15 * s), 0);
+        ck_assert_int_eq(has(al, e, "30.0.0.9", 15 * s), 1);
+        ck_assert_int_eq(has(al, e, "30.0.0.9", 25 * s), 0);
+        ck_assert_int_eq(has(al, e, "30.0.0.8", 5 * s), 1);
+    }
     l7_addrlist_destroy(al);
 }
 END_TEST
@@ -232,6 +251,13 @@ START_TEST(test_ranges_vs_linear)
     }
     for (size_t i = 0; i < PROBES; i++) {
         uint32_t p = (uint32_t)(rng_next(&rng) % 4200);
+        if (i % 2 && n > 0) {
+            /* Half the probes sit on an entry's edge or just outside it. */
+            const l7_addr *edge = rng_next(&rng) % 2 ? &ref[rng_next(&rng) % n].s.first
+                                                     : &ref[rng_next(&rng) % n].s.last;
+            p = (uint32_t)(edge->bytes[2] << 8 | edge->bytes[3]);
+            p += (uint32_t)(rng_next(&rng) % 3) - 1;
+        }
         l7_addr probe = {4, {0}, {10, 0, (uint8_t)(p >> 8), (uint8_t)p}};
         uint64_t now = (rng_next(&rng) % 45) * s;
         int want = 0;
@@ -344,6 +370,14 @@ START_TEST(test_refresh_range)
                                      NULL};
     ck_assert_int_eq(l7_addrlist_add(al, id, &net, &dyn, 0), L7_OK);
     ck_assert_int_eq(has(al, id, "10.9.255.255", 9 * s), 1);
+    if (_i == 1) {
+        /* Make the entry part of the main array (a removal folds all), so
+         * that its refresh goes through the delta. */
+        ck_assert_int_eq(add_static(al, id, "10.10.0.0/16"), L7_OK);
+        l7_value_addrspec other = spec("10.10.0.0/16");
+        ck_assert_int_eq(l7_addrlist_remove(al, id, &other), L7_OK);
+        ck_assert_int_eq(has(al, id, "10.9.0.1", 9 * s), 1);
+    }
     l7_addrlist_entry_options rule = {sizeof(rule), L7_ADDRLIST_ADD_RULE, 1, 0, 10 * s,
                                       NULL};
     ck_assert_int_eq(l7_addrlist_add(al, id, &net, &rule, 5 * s), L7_OK);
@@ -921,7 +955,7 @@ static Suite *addrlist_suite(void)
     tcase_add_test(tc, test_overlap);
     tcase_add_loop_test(tc, test_ranges_vs_linear, 0, 4);
     tcase_add_loop_test(tc, test_refresh, 0, (int)L7_ARRAY_SIZE(refresh_cases));
-    tcase_add_test(tc, test_refresh_range);
+    tcase_add_loop_test(tc, test_refresh_range, 0, 2);
     tcase_add_loop_test(tc, test_duplicates, 0, (int)L7_ARRAY_SIZE(dup_cases));
     tcase_add_test(tc, test_expired_manual_readd);
     tcase_add_loop_test(tc, test_expiry_boundary, 0, (int)L7_ARRAY_SIZE(expiry_cases));

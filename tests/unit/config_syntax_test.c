@@ -470,6 +470,7 @@ START_TEST(test_messages)
         {"/a set [/ip route find]", "only '[find ...]' is supported inside brackets"},
         {"/a\n.. ..", "'..' above the root menu"},
         {":global x 1", "scripting commands (':global') are not supported"},
+        {"{ /a add x=1 }", "script blocks ('{ ... }') are not supported"},
         {"/a add b\x1b=1", "invalid property name 'b\\x1B'"},
         {"/a print where a=1 \x9b",
          "expected 'and', 'or' or the end of the expression, "
@@ -523,6 +524,8 @@ START_TEST(test_positions)
     ck_assert_uint_eq(c->args[3].value_pos.column, 25);
     ck_assert_uint_eq(c->args[3].value_pos.length, 7);
     ck_assert_str_eq(c->args[3].value.ptr, "Block it");
+    ck_assert_ptr_eq(l7_script_cmd_arg(c, "time"), &c->args[2]);
+    ck_assert_ptr_null(l7_script_cmd_arg(c, "tim"));
     ck_assert_uint_eq(c->pos.line, 1);
     ck_assert_uint_eq(c->pos.column, 1);
     /* The relative command has no current menu (the first one was absolute
