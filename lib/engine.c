@@ -259,9 +259,6 @@ static int empty_ruleset(l7_ruleset **out, const l7_allocator *alloc)
     return rc;
 }
 
-/* engine_process.c */
-void l7_engine_bind_env(l7_engine *e);
-
 int l7_engine_create(l7_engine **out, l7_ruleset *rs, const l7_engine_options *opts,
                      const l7_allocator *alloc)
 {

@@ -62,6 +62,9 @@ struct l7_engine {
     uint32_t nmemo;
 };
 
+/* engine_process.c: fill e->env with the engine's bindings. */
+void l7_engine_bind_env(l7_engine *e);
+
 /* engine_log.c */
 void l7_engine_emit_rule_log(l7_engine *e, l7_eval *ev, const l7_crule *r);
 void l7_engine_emit_warning(l7_engine *e, l7_eval *ev, const char *message);

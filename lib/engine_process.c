@@ -88,7 +88,6 @@ static void env_log(void *user, l7_eval *ev, const l7_crule *r)
     l7_engine_emit_rule_log(user, ev, r);
 }
 
-void l7_engine_bind_env(l7_engine *e);
 void l7_engine_bind_env(l7_engine *e)
 {
     e->env.user = e;

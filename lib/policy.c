@@ -155,9 +155,6 @@ int l7_policy_conntrack_get(const char **out, const l7_policy *p, const char *pr
     return 0;
 }
 
-int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
-void l7_policy_protos_fini(l7_policy *p);
-
 /* ---- policy -----------------------------------------------------------------------
  */
 
@@ -308,9 +305,6 @@ static int unknown_prop(l7_diag_list *diags, const char *prop)
  * value's first byte at 1. Used by set and by compile. */
 int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
                           const char *v, size_t n, bool strict, const l7_alloc *a,
-                          l7_diag_list *diags);
-int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
-                          const char *v, size_t n, bool strict, const l7_alloc *a,
                           l7_diag_list *diags)
 {
     l7_pparse pp = {a, diags, d->name, 1, strict};
@@ -348,6 +342,14 @@ int l7_policy_rule_set(l7_policy *p, uint32_t family, uint32_t table, uint32_t p
         l7_diag_add(diags, L7_SEV_ERROR, L7_EUNSUPPORTED, prop, 0, 0, 0,
                     "%s: not a property of the %s table", prop,
                     table == L7_TABLE_FILTER ? "filter" : "mangle");
+        return L7_EUNSUPPORTED;
+    }
+    if (family == 6 && idx == l7_prop_index_layer7() && p->strict) {
+        /* Decision 15: RouterOS has no IPv6 layer7 matcher. */
+        l7_diag_add(diags, L7_SEV_ERROR, L7_EUNSUPPORTED, prop, 0, 0, 0,
+                    "%s: /ipv6 rules have no layer7-protocol in RouterOS (a libl7 "
+                    "extension, refused in strict mode)",
+                    prop);
         return L7_EUNSUPPORTED;
     }
     l7_pval v;
@@ -454,6 +456,16 @@ int l7_policy_rule_id(uint64_t *out, const l7_policy *p, uint32_t family,
     if (!r)
         return L7_ENOTFOUND;
     *out = r->id;
+    return 0;
+}
+
+int l7_policy_rule_set_line(l7_policy *p, uint32_t family, uint32_t table, uint32_t pos,
+                            uint32_t line)
+{
+    l7_pol_rule *r = rule_at(p, family, table, pos);
+    if (!r)
+        return list_of(p, family, table) ? L7_ENOTFOUND : L7_EINVAL;
+    r->line = line;
     return 0;
 }
 

@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
-                          const char *v, size_t n, bool strict, const l7_alloc *a,
-                          l7_diag_list *diags);
-/* policy_proto.c */
-int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
-int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
-void l7_policy_protos_release(l7_ruleset *rs);
-
 typedef struct cctx {
     const l7_policy *p;
     l7_ruleset *rs;
@@ -36,15 +28,16 @@ static const char *rule_item(cctx *c, unsigned family, unsigned table, uint32_t 
 static void rerr(cctx *c, const l7_crule *r, int code, const char *msg, const char *arg)
 {
     rule_item(c, r->family, r->table, r->pos);
-    l7_diag_add(c->diags, L7_SEV_ERROR, code, c->item, 0, 0, 0, "%s%s%s%s", c->item,
-                ": ", msg, arg ? arg : "");
+    l7_diag_add(c->diags, L7_SEV_ERROR, code, c->item, r->line, 0, 0, "%s%s%s%s",
+                c->item, ": ", msg, arg ? arg : "");
     c->errors++;
 }
 
 static void rwarn(cctx *c, const l7_crule *r, const char *msg)
 {
     rule_item(c, r->family, r->table, r->pos);
-    l7_diag_add(c->diags, L7_SEV_WARNING, 0, c->item, 0, 0, 0, "%s: %s", c->item, msg);
+    l7_diag_add(c->diags, L7_SEV_WARNING, 0, c->item, r->line, 0, 0, "%s: %s", c->item,
+                msg);
 }
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
@@ -172,6 +165,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
     r->index = index;
     r->pos = pos;
     r->id = pr->id;
+    r->line = pr->line;
     r->family = (uint8_t)family;
     r->table = (uint8_t)table;
     r->action = L7_ACT_ACCEPT;
@@ -228,7 +222,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
                                       &rs->alloc, c->diags) == 0)
                 l7_pval_free(d, &tmp, &rs->alloc);
             rule_item(c, family, table, pos);
-            l7_diag_relocate(c->diags, before, 0, 0, c->item);
+            l7_diag_relocate(c->diags, before, pr->line, 0, c->item);
             c->errors++;
             continue;
         }
@@ -316,6 +310,7 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
         m->def = d;
         m->match = d->match;
         m->negate = neg;
+        m->conntrack = (d->flags & L7_PF_CONNTRACK) != 0;
         m->v = v;
     }
     /* Ports need a port protocol (RouterOS refuses them otherwise). */
@@ -511,11 +506,13 @@ static void ruleset_free(l7_ruleset *rs)
         l7_crule *r = &rs->rules[i];
         for (uint32_t k = 0; k < r->nm; k++)
             l7_pval_free(r->m[k].def, &r->m[k].v, &rs->alloc);
-        l7_free(&rs->alloc, r->m);
+        if (!rs->matchers)
+            l7_free(&rs->alloc, r->m);
         l7_free(&rs->alloc, r->comment);
         l7_free(&rs->alloc, r->log_prefix);
     }
     l7_free(&rs->alloc, rs->rules);
+    l7_free(&rs->alloc, rs->matchers);
     for (uint32_t i = 0; i < rs->nchains; i++) {
         l7_free(&rs->alloc, rs->chains[i].name);
         l7_free(&rs->alloc, rs->chains[i].rules);
@@ -525,6 +522,33 @@ static void ruleset_free(l7_ruleset *rs)
         l7_names_free(&rs->names[k], &rs->alloc);
     l7_alloc a = rs->alloc;
     l7_free(&a, rs);
+}
+
+/* Move every rule's matchers into one block in rule order, so that a
+ * packet walking a chain streams through memory instead of chasing one
+ * small allocation per rule. Optional: on allocation failure the rules keep
+ * their own arrays. */
+static void pack_matchers(l7_ruleset *rs)
+{
+    size_t total = 0;
+    for (uint32_t i = 0; i < rs->nrules; i++)
+        total += rs->rules[i].nm;
+    if (!total)
+        return;
+    l7_cmatch *block = l7_malloc(&rs->alloc, total * sizeof(l7_cmatch));
+    if (!block)
+        return;
+    size_t at = 0;
+    for (uint32_t i = 0; i < rs->nrules; i++) {
+        l7_crule *r = &rs->rules[i];
+        if (!r->nm)
+            continue;
+        memcpy(block + at, r->m, r->nm * sizeof(l7_cmatch));
+        l7_free(&rs->alloc, r->m);
+        r->m = block + at;
+        at += r->nm;
+    }
+    rs->matchers = block;
 }
 
 int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags)
@@ -575,8 +599,7 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
     for (uint32_t i = 0; c.jump_names && i < total; i++)
         l7_free(&rs->alloc, c.jump_names[i]);
     l7_free(&rs->alloc, c.jump_names);
-    for (uint32_t i = 0; i < rs->nrules; i++)
-    {
+    for (uint32_t i = 0; i < rs->nrules; i++) {
         if (find_match(&rs->rules[i], "layer7-protocol"))
             rs->has_l7 = true;
         if (find_match(&rs->rules[i], "connection-rate"))
@@ -585,6 +608,8 @@ int l7_ruleset_compile(l7_ruleset **out, const l7_policy *p, l7_diag_list *diags
     rs->ct_on = rs->ct.enabled == 1 || (rs->ct.enabled == 2 && total > 0);
     if (rc == 0 && c.errors)
         rc = L7_ESYNTAX;
+    if (rc == 0)
+        pack_matchers(rs);
     if (rc < 0) {
         l7_policy_protos_release(rs);
         ruleset_free(rs);

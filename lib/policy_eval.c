@@ -12,7 +12,7 @@ static inline bool rule_matches(l7_eval *ev, const l7_crule *r)
         const l7_cmatch *m = &r->m[i];
         /* With tracking off, every conntrack matcher is off: it never
          * matches, negated or not. */
-        if (L7_UNLIKELY(!ev->ct_on) && (m->def->flags & L7_PF_CONNTRACK))
+        if (L7_UNLIKELY(!ev->ct_on) && m->conntrack)
             return false;
         if (m->match(m, ev) == m->negate)
             return false;

@@ -187,6 +187,19 @@ void l7_pval_free(const l7_prop_def *d, l7_pval *v, const l7_alloc *a);
 
 /* Shared value parsers (also used for conntrack settings). */
 int l7_parse_duration_ns(uint64_t *out, const char *v, size_t n);
+int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n);
+/* Parse a value with its optional leading '!'; columns start at 1. */
+int l7_policy_parse_value(l7_pval *out, bool *negate, const l7_prop_def *d,
+                          const char *v, size_t n, bool strict, const l7_alloc *a,
+                          l7_diag_list *diags);
+
+/* policy_proto.c: the protocols of a policy and a ruleset's copy. */
+int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
+void l7_policy_protos_fini(l7_policy *p);
+int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
+void l7_policy_protos_release(l7_ruleset *rs);
+/* 0: known and enabled (id in *out); 1: disabled; L7_ENOTFOUND. */
+int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
 int l7_parse_bool(bool *out, const char *v, size_t n);
 int l7_parse_u64(uint64_t *out, const char *v, size_t n, uint64_t max);
 
@@ -230,6 +243,7 @@ typedef struct l7_pol_prop {
 
 typedef struct l7_pol_rule {
     uint64_t id;
+    uint32_t line; /* source line given by a loader (0 = none) */
     l7_pol_prop *props;
     uint32_t n, cap;
 } l7_pol_rule;
@@ -285,6 +299,7 @@ typedef struct l7_cmatch {
     l7_match_fn match;
     const l7_prop_def *def;
     bool negate;
+    bool conntrack; /* def->flags & L7_PF_CONNTRACK, kept here for the hot loop */
     l7_pval v;
 } l7_cmatch;
 
@@ -292,6 +307,7 @@ typedef struct l7_crule {
     uint32_t index; /* into per-engine arrays (counters, limit state) */
     uint32_t pos;   /* print number within (family, table) */
     uint64_t id, sig;
+    uint32_t line; /* source line for diagnostics */
     uint8_t family, table, action;
     bool log, passthrough, invalid, disabled;
     uint16_t chain;       /* index into the ruleset's chains */
@@ -323,6 +339,7 @@ struct l7_ruleset {
     uint64_t policy_uid;
     l7_crule *rules;
     uint32_t nrules;
+    l7_cmatch *matchers; /* every rule's matchers in one block, in rule order */
     l7_chain *chains;
     uint32_t nchains, chains_cap;
     /* builtin chain index per [family][hook chain], or UINT16_MAX */
@@ -331,7 +348,7 @@ struct l7_ruleset {
     l7_ct_config ct;
     bool ct_on;
     bool has_l7;
-    bool uses_rate; /* some rule has connection-rate */
+    bool uses_rate;             /* some rule has connection-rate */
     struct l7_protoset *protos; /* own reference to an unchanging copy */
 };
 

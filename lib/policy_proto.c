@@ -10,12 +10,6 @@
 
 #include <string.h>
 
-int l7_policy_proto_id(uint32_t *out, const l7_ruleset *rs, const char *name);
-int l7_policy_protos_snapshot(l7_ruleset *rs, const l7_policy *p);
-void l7_policy_protos_release(l7_ruleset *rs);
-int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks);
-void l7_policy_protos_fini(l7_policy *p);
-
 l7_protoset *l7_policy_protocols(l7_policy *p)
 {
     return p ? p->protos : NULL;

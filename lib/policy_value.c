@@ -5,8 +5,8 @@
  */
 #include "policy_internal.h"
 #include "l7/timematch.h"
+#include "l7/value.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 static int perr(l7_pparse *pp, int code, size_t at, size_t len, const char *msg)
@@ -55,131 +55,23 @@ int l7_parse_bool(bool *out, const char *v, size_t n)
     return L7_ESYNTAX;
 }
 
-/* RouterOS durations: `1d2h3m4s`, `500ms`, `1w`, a bare number of seconds,
- * or the clock form `HH:MM:SS` (`00:30:00`). */
+/* RouterOS durations, with the grammar of the value module (shared with
+ * address lists and the script loader). */
 int l7_parse_duration_ns(uint64_t *out, const char *v, size_t n)
 {
-    if (n == 0)
-        return L7_ESYNTAX;
-    if (memchr(v, ':', n)) {
-        uint64_t part[3] = {0, 0, 0};
-        size_t k = 0, start = 0;
-        for (size_t i = 0; i <= n; i++) {
-            if (i == n || v[i] == ':') {
-                if (k >= 3)
-                    return L7_ESYNTAX;
-                L7_TRY(l7_parse_u64(&part[k], v + start, i - start, 1000000));
-                k++;
-                start = i + 1;
-            }
-        }
-        if (k != 3 || part[1] >= 60 || part[2] >= 60)
-            return L7_ESYNTAX;
-        *out = (part[0] * 3600 + part[1] * 60 + part[2]) * L7_NSEC_PER_SEC;
-        return 0;
-    }
-    uint64_t total = 0;
-    size_t i = 0;
-    while (i < n) {
-        size_t s = i;
-        while (i < n && v[i] >= '0' && v[i] <= '9')
-            i++;
-        uint64_t num;
-        L7_TRY(l7_parse_u64(&num, v + s, i - s, 100000000));
-        uint64_t unit = L7_NSEC_PER_SEC;
-        if (i < n) {
-            if (i + 1 < n && v[i] == 'm' && v[i + 1] == 's') {
-                unit = 1000000;
-                i += 2;
-            } else {
-                switch (v[i]) {
-                case 'w':
-                    unit = 7 * 86400 * L7_NSEC_PER_SEC;
-                    break;
-                case 'd':
-                    unit = 86400 * L7_NSEC_PER_SEC;
-                    break;
-                case 'h':
-                    unit = 3600 * L7_NSEC_PER_SEC;
-                    break;
-                case 'm':
-                    unit = 60 * L7_NSEC_PER_SEC;
-                    break;
-                case 's':
-                    unit = L7_NSEC_PER_SEC;
-                    break;
-                default:
-                    return L7_ESYNTAX;
-                }
-                i++;
-            }
-        } else if (s != 0) {
-            return L7_ESYNTAX; /* `1h30` : a trailing number needs a unit */
-        }
-        total += num * unit;
-    }
-    *out = total;
-    return 0;
+    return l7_value_parse_duration(out, v, n);
 }
 
 /* ---- addresses --------------------------------------------------------------- */
 
-static int parse_ip(l7_addr_range *r, uint8_t out[16], const char *v, size_t n)
-{
-    char buf[64];
-    if (n == 0 || n >= sizeof(buf))
-        return L7_ESYNTAX;
-    memcpy(buf, v, n);
-    buf[n] = 0;
-    memset(out, 0, 16);
-    if (memchr(buf, ':', n)) {
-        if (r->family == 4 || inet_pton(AF_INET6, buf, out) != 1)
-            return L7_ESYNTAX;
-        r->family = 6;
-    } else {
-        if (r->family == 6 || inet_pton(AF_INET, buf, out) != 1)
-            return L7_ESYNTAX;
-        r->family = 4;
-    }
-    return 0;
-}
-
-static int addr_cmp(const uint8_t *a, const uint8_t *b)
-{
-    return memcmp(a, b, 16);
-}
-
-int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n);
 int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n)
 {
+    l7_value_addrspec spec;
     memset(out, 0, sizeof(*out));
-    const char *slash = memchr(v, '/', n);
-    const char *dash = memchr(v, '-', n);
-    if (slash) {
-        size_t an = (size_t)(slash - v);
-        L7_TRY(parse_ip(out, out->lo, v, an));
-        uint64_t len;
-        unsigned maxlen = out->family == 4 ? 32 : 128;
-        if (l7_parse_u64(&len, slash + 1, n - an - 1, maxlen) < 0)
-            return L7_ESYNTAX;
-        /* Host bits are normalised away (1.1.1.1/24 -> 1.1.1.0/24). */
-        memcpy(out->hi, out->lo, 16);
-        for (unsigned bit = (unsigned)len; bit < maxlen; bit++) {
-            out->lo[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
-            out->hi[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
-        }
-        return 0;
-    }
-    if (dash) {
-        size_t an = (size_t)(dash - v);
-        L7_TRY(parse_ip(out, out->lo, v, an));
-        L7_TRY(parse_ip(out, out->hi, dash + 1, n - an - 1));
-        if (addr_cmp(out->lo, out->hi) > 0)
-            return L7_ERANGE;
-        return 0;
-    }
-    L7_TRY(parse_ip(out, out->lo, v, n));
-    memcpy(out->hi, out->lo, 16);
+    L7_TRY(l7_value_parse_addrspec(&spec, v, n, 0));
+    out->family = spec.first.family;
+    memcpy(out->lo, spec.first.bytes, 16);
+    memcpy(out->hi, spec.last.bytes, 16);
     return 0;
 }
 
@@ -188,7 +80,9 @@ int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     int rc = l7_parse_addr_range(&out->u.addr, v, n);
     if (rc == L7_ERANGE)
-        return perr(pp, rc, 0, n, "range start is above its end");
+        return perr(pp, rc, 0, n,
+                    "out of range (prefix length, or a range whose start is above its "
+                    "end)");
     if (rc < 0)
         return perr(pp, L7_ESYNTAX, 0, n,
                     "expected an address, address/prefix or range a-b");
@@ -451,25 +345,10 @@ int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 /* ---- numbers, ranges, rates
  * ----------------------------------------------------------- */
 
-/* A rate with decimal suffixes: k = 10^3, M = 10^6, G = 10^9 (bit/s). */
+/* A rate in bit/s with decimal suffixes (k = 10^3, M = 10^6, G = 10^9). */
 static int parse_rate(uint64_t *out, const char *v, size_t n)
 {
-    if (n == 0)
-        return L7_ESYNTAX;
-    uint64_t mul = 1;
-    char last = v[n - 1];
-    if (last == 'k' || last == 'K')
-        mul = 1000;
-    else if (last == 'M')
-        mul = 1000000;
-    else if (last == 'G')
-        mul = 1000000000;
-    if (mul != 1)
-        n--;
-    uint64_t x;
-    L7_TRY(l7_parse_u64(&x, v, n, UINT64_MAX / mul));
-    *out = x * mul;
-    return 0;
+    return l7_value_parse_rate(out, v, n);
 }
 
 static int parse_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp, bool rate)

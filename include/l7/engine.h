@@ -240,7 +240,10 @@ typedef struct l7_verdict {
     const char *layer7_protocol;
     /** New DSCP from `change-dscp` (0-63), or -1. */
     int32_t new_dscp;
-    /** 1 when a rule decided (then the rule_* fields are set). */
+    /** 1 when a rule decided (then the rule_* fields are set): the last
+     *  rule that ended a table for this packet (accept, drop, reject,
+     *  tarpit, or a mangle action with `passthrough=no`); 0 when every
+     *  table ran to its end (the default accept). */
     uint32_t has_rule;
     /** Deciding rule: family (4 or 6). */
     uint32_t rule_family;

@@ -261,6 +261,20 @@ L7_API int l7_policy_rule_id(uint64_t *out, const l7_policy *p, uint32_t family,
                              uint32_t table, uint32_t pos);
 
 /**
+ * \brief Record where a rule came from (a script loader's line number):
+ *        l7_ruleset_compile() reports errors and warnings about the rule
+ *        with this line.
+ * \param p the policy
+ * \param family address family
+ * \param table table
+ * \param pos the rule's position
+ * \param line 1-based source line (0 = none)
+ * \return #L7_OK, #L7_ENOTFOUND or #L7_EINVAL
+ */
+L7_API int l7_policy_rule_set_line(l7_policy *p, uint32_t family, uint32_t table,
+                                   uint32_t pos, uint32_t line);
+
+/**
  * \brief Position of the rule with id `id` (the inverse of
  *        l7_policy_rule_id()).
  * \param[out] out receives the position

@@ -7,6 +7,7 @@
 #include "policy_frames.h"
 #include "l7/l7.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -907,6 +908,71 @@ START_TEST(test_connection_rate)
 }
 END_TEST
 
+/* Engines on two threads share one ruleset and one address-list object:
+ * each sees its own connections; rule adds land in the shared lists. */
+typedef struct thread_job {
+    l7_ruleset *rs;
+    l7_addrlist *al;
+    int base;
+    int drops;
+} thread_job;
+
+static void *thread_main(void *arg)
+{
+    thread_job *job = arg;
+    l7_engine_options o;
+    l7_engine_options_init(&o);
+    o.addrlists = job->al;
+    l7_engine *e;
+    if (l7_engine_create(&e, job->rs, &o, NULL) != L7_OK)
+        return NULL;
+    uint8_t frame[256];
+    char src[32];
+    l7_verdict v;
+    v.size = sizeof(v);
+    for (int i = 0; i < 200; i++) {
+        snprintf(src, sizeof(src), "10.%d.0.%d", job->base, i % 200 + 1);
+        l7t_flow f = {src, "203.0.113.9", 6, (uint16_t)(30000 + i), 6881, 0};
+        size_t len = l7t_frame(frame, &f, 0, SYN, 1, NULL, 0);
+        l7_engine_process(&v, e, frame, len, L7_LINK_IP, NULL, L7T_SEC(MON_10));
+        len = l7t_frame(frame, &f, 1, SYNACK, 1, NULL, 0);
+        l7_engine_process(&v, e, frame, len, L7_LINK_IP, NULL, L7T_SEC(MON_10));
+        len = l7t_frame(frame, &f, 0, PSHACK, 2, BT_HS, 28);
+        l7_engine_process(&v, e, frame, len, L7_LINK_IP, NULL, L7T_SEC(MON_10));
+        if (v.verdict == L7_VERDICT_DROP)
+            job->drops++;
+    }
+    l7_engine_destroy(e);
+    return NULL;
+}
+
+START_TEST(test_threads_share_ruleset)
+{
+    world w;
+    world_init(&w);
+    add_proto(w.p, "bittorrent", "^(\\x13BitTorrent protocol|\\x42\\x54:)");
+    add_rule(w.p, 4, L7_TABLE_FILTER,
+             "chain=forward action=add-src-to-address-list layer7-protocol=bittorrent "
+             "address-list=p2p-users address-list-timeout=1h");
+    add_rule(w.p, 4, L7_TABLE_FILTER,
+             "chain=forward action=drop src-address-list=p2p-users");
+    w.rs = compile(w.p);
+    thread_job jobs[2] = {{w.rs, w.al, 1, 0}, {w.rs, w.al, 2, 0}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, thread_main, &jobs[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    ck_assert_int_eq(jobs[0].drops, 200);
+    ck_assert_int_eq(jobs[1].drops, 200);
+    size_t n = 0;
+    ck_assert_int_eq(
+        l7_addrlist_count(&n, w.al, L7_ADDRLIST_ALL_LISTS, 0, L7T_SEC(MON_10)), L7_OK);
+    ck_assert_uint_eq(n, 400);
+    world_fini(&w);
+}
+END_TEST
+
 START_TEST(test_log_format)
 {
     l7_log_event ev;
@@ -1002,6 +1068,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_collect_modes);
     tcase_add_test(tc, test_regex_limit_warning);
     tcase_add_test(tc, test_connection_rate);
+    tcase_add_test(tc, test_threads_share_ruleset);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -324,7 +324,7 @@ static const struct {
     {L7_TABLE_MANGLE, "action", "reject", L7_EUNSUPPORTED, 0, 0, "not allowed"},
     {L7_TABLE_FILTER, "action", "dst-nat", L7_EUNSUPPORTED, 1, 0, "action"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.300", L7_ESYNTAX, 1, 0, "address"},
-    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ESYNTAX, 2, 0, "address"},
+    {L7_TABLE_FILTER, "src-address", "!10.0.0.1/33", L7_ERANGE, 2, 0, "prefix length"},
     {L7_TABLE_FILTER, "src-address", "10.0.0.9-10.0.0.1", L7_ERANGE, 1, 0, "range"},
     {L7_TABLE_FILTER, "dst-port", "80,9x", L7_ESYNTAX, 4, 0, "port"},
     {L7_TABLE_FILTER, "dst-port", "80,70000", L7_ESYNTAX, 4, 0, "port"},
@@ -402,6 +402,13 @@ START_TEST(test_strict_mode)
                      L7_EUNSUPPORTED);
     ck_assert_int_eq(l7_policy_rule_set(p, 4, 0, 0, "layer7-protocol", "a", 1, d),
                      L7_OK);
+    /* IPv6 layer7 is an extension (Decision 15) */
+    ck_assert_int_eq(l7_policy_rule_add(NULL, p, 6, 0, L7_POLICY_APPEND), L7_OK);
+    ck_assert_int_eq(l7_policy_rule_set(p, 6, 0, 0, "layer7-protocol", "a", 1, d),
+                     L7_EUNSUPPORTED);
+    l7_policy_set_strict(p, 0);
+    ck_assert_int_eq(l7_policy_rule_set(p, 6, 0, 0, "layer7-protocol", "a", 1, d),
+                     L7_OK);
     l7_diag_list_destroy(d);
     l7_policy_destroy(p);
 }
@@ -473,9 +480,15 @@ START_TEST(test_compile_diags)
         ck_assert_int_eq(add_rule(p, 4, L7_TABLE_FILTER, compile_cases[_i].rules[i], d),
                          L7_OK);
     l7_diag_list_clear(d);
+    for (uint32_t i = 0; i < l7_policy_rule_count(p, 4, 0); i++)
+        ck_assert_int_eq(l7_policy_rule_set_line(p, 4, 0, i, 10 + i), L7_OK);
     l7_ruleset *rs = NULL;
     int rc = l7_ruleset_compile(&rs, p, d);
     ck_assert_int_eq(rc, compile_cases[_i].rc);
+    /* diagnostics about a rule carry the line a loader recorded */
+    if (l7_diag_list_count(d) && strstr(l7_diag_item(d, 0), "filter#"))
+        ck_assert_uint_eq(l7_diag_line(d, 0),
+                          10 + atoi(strchr(l7_diag_item(d, 0), '#') + 1));
     if (rc < 0) {
         ck_assert_ptr_null(rs);
         ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
