@@ -43,7 +43,6 @@ void l7_conntrack_options_init(l7_conntrack_options *out)
     out->version = L7_CT_OPTIONS_VERSION;
     out->max_entries = L7_CT_DEFAULT_MAX_ENTRIES;
     out->loose_tcp = 1;
-    out->huge_pages = 1;
     out->reorder_max_bytes = 8192;
     memcpy(out->timeouts, default_timeouts, sizeof(default_timeouts));
 }

@@ -232,6 +232,13 @@ static inline int ct_key_make_fast(l7_ct_key *key, uint8_t *from_hi, const l7_ad
     return 0; /* CT_KEY_OK */
 }
 
+static inline uint64_t ct_w64(const void *p, size_t off)
+{
+    uint64_t v;
+    memcpy(&v, (const uint8_t *)p + off, 8);
+    return v;
+}
+
 static inline uint64_t ct_rotl64(uint64_t x, int r)
 {
     return (x << r) | (x >> (64 - r));
@@ -242,11 +249,10 @@ static inline uint64_t ct_rotl64(uint64_t x, int r)
  * fmix64 (public facts, own code). */
 static inline uint64_t l7_ct_hash_key(const l7_ct_key *key, uint64_t seed)
 {
-    uint64_t w[5];
-    memcpy(w, key, sizeof(w));
     uint64_t h = seed ^ 0x27d4eb2f165667c5ull;
     for (int i = 0; i < 5; i++) {
-        h ^= ct_rotl64(w[i] * 0xc2b2ae3d27d4eb4full, 31) * 0x9e3779b185ebca87ull;
+        h ^= ct_rotl64(ct_w64(key, (size_t)i * 8) * 0xc2b2ae3d27d4eb4full, 31) *
+             0x9e3779b185ebca87ull;
         h = ct_rotl64(h, 27) * 0x9e3779b185ebca87ull + 0x85ebca77c2b2ae63ull;
     }
     h ^= h >> 33;
@@ -259,11 +265,9 @@ static inline uint64_t l7_ct_hash_key(const l7_ct_key *key, uint64_t seed)
 
 static inline int ct_key_eq(const l7_ct_key *a, const l7_ct_key *b)
 {
-    uint64_t x[5], y[5];
-    memcpy(x, a, sizeof(x));
-    memcpy(y, b, sizeof(y));
-    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
-            (x[4] ^ y[4])) == 0;
+    return ((ct_w64(a, 0) ^ ct_w64(b, 0)) | (ct_w64(a, 8) ^ ct_w64(b, 8)) |
+            (ct_w64(a, 16) ^ ct_w64(b, 16)) | (ct_w64(a, 24) ^ ct_w64(b, 24)) |
+            (ct_w64(a, 32) ^ ct_w64(b, 32))) == 0;
 }
 
 /* Index lookup of a canonical key; NULL when absent (expiry not checked). */

@@ -181,8 +181,10 @@ typedef struct l7_conntrack_options {
      *  l7_conntrack_track()); 0 (default): as the segments arrive, like
      *  RouterOS. */
     uint8_t tcp_in_order;
-    /** 1 (default): ask the kernel for transparent huge pages for big
-     *  arrays (a hint; no effect where unsupported). */
+    /** 1: ask the kernel for transparent huge pages for big arrays (a hint;
+     *  no effect where unsupported). 0 (default): on the shadow-paged VM
+     *  libl7 is benchmarked on, huge pages made 10 M-entry tables 2-3x
+     *  slower; turn it on where it helps (bench-conntrack --thp-row). */
     uint8_t huge_pages;
     /** Always 0. */
     uint8_t reserved;

@@ -7,8 +7,9 @@
  * into the full table, the record size and the whole table's bytes per live
  * connection. Every figure is the median of several runs (default 5).
  *
- * usage: bench-conntrack [-c] [-r RUNS] [-q QUERIES] [--no-thp-row] [SIZE...]
- *   -c  time with the thread's CPU clock instead of CLOCK_MONOTONIC
+ * usage: bench-conntrack [-c] [-r RUNS] [-q QUERIES] [--thp-row] [SIZE...]
+ *   -c          time with the thread's CPU clock instead of CLOCK_MONOTONIC
+ *   --thp-row   also run libl7 with transparent huge pages (huge_pages=1)
  */
 #define _GNU_SOURCE
 #include "conntrack_internal.h"
@@ -202,7 +203,7 @@ typedef struct {
     double record_bytes, bytes_per_conn;
 } result;
 
-static size_t g_queries = 1000000;
+static size_t g_queries = 500000;
 static l7_ct_tuple *g_q;
 static l7_conn **g_out;
 static volatile uintptr_t g_sink;
@@ -346,7 +347,7 @@ static void bench_l7(uint64_t n, int runs, int huge, result *res)
         res->fig[f] = median(v[f], runs);
     fprintf(stderr,
             "  libl7%s %llu: built in %.2f s (%.2f M inserts/s while growing)\n",
-            huge ? "" : " (no THP)", (unsigned long long)n, build, n / build / 1e6);
+            huge ? " (THP)" : "", (unsigned long long)n, build, n / build / 1e6);
     l7_conntrack_destroy(ct);
 }
 
@@ -393,7 +394,7 @@ static void print_row(const char *size, const char *name, const result *r,
 
 int main(int argc, char **argv)
 {
-    int runs = 5, no_thp_row = 0;
+    int runs = 5, thp_row = 0;
     uint64_t sizes[8];
     int nsizes = 0;
     for (int i = 1; i < argc; i++) {
@@ -403,14 +404,14 @@ int main(int argc, char **argv)
             g_queries = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "-c"))
             g_clock = CLOCK_THREAD_CPUTIME_ID;
-        else if (!strcmp(argv[i], "--no-thp-row"))
-            no_thp_row = 1;
+        else if (!strcmp(argv[i], "--thp-row"))
+            thp_row = 1;
         else if (nsizes < 8)
             sizes[nsizes++] = strtoull(argv[i], NULL, 10);
     }
     if (runs < 1 || runs > MAX_RUNS || g_queries == 0) {
         fprintf(stderr, "usage: bench-conntrack [-c] [-r RUNS<=15] [-q QUERIES] "
-                        "[--no-thp-row] [SIZE...]\n");
+                        "[--thp-row] [SIZE...]\n");
         return 2;
     }
     if (!nsizes) {
@@ -422,9 +423,9 @@ int main(int argc, char **argv)
     result rows[8][3];
     for (int s = 0; s < nsizes; s++) {
         fprintf(stderr, "size %llu ...\n", (unsigned long long)sizes[s]);
-        bench_l7(sizes[s], runs, 1, &rows[s][0]);
-        if (no_thp_row)
-            bench_l7(sizes[s], runs, 0, &rows[s][2]);
+        bench_l7(sizes[s], runs, 0, &rows[s][0]);
+        if (thp_row)
+            bench_l7(sizes[s], runs, 1, &rows[s][2]);
         bench_baseline(sizes[s], runs, &rows[s][1]);
     }
     printf("\nconntrack lookups, median of %d runs, %zu random queries per run, "
@@ -444,8 +445,8 @@ int main(int argc, char **argv)
         else
             snprintf(label, sizeof(label), "%llu", (unsigned long long)sizes[s]);
         print_row(label, "libl7", &rows[s][0], &rows[s][1]);
-        if (no_thp_row)
-            print_row(label, "libl7 (no THP)", &rows[s][2], &rows[s][1]);
+        if (thp_row)
+            print_row(label, "libl7 (THP)", &rows[s][2], &rows[s][1]);
         print_row(label, "chained baseline", &rows[s][1], NULL);
     }
     free(g_q);

@@ -854,7 +854,7 @@ static struct l7_packet flow(uint32_t i, int reply)
 
 START_TEST(test_flood_past_cap)
 {
-    enum { CAP = 1000, ASSURED = 100, FLOOD = 20000 };
+    enum { CAP = 1000, ASSURED = 100, FLOOD = 5000 };
     l7_conntrack *ct = new_table(CAP, 1, 0);
     l7_ct_result r;
     /* 100 answered (assured) flows, then unanswered ones up to the cap. */
