@@ -164,3 +164,86 @@ size_t synth_sip_invite(uint8_t *out, size_t cap, const char *to_user,
         to_user, domain, to_user, domain, domain);
     return put_text(cap, n);
 }
+
+size_t synth_sip_response(uint8_t *out, size_t cap, unsigned code, const char *reason,
+                          const char *to_user, const char *domain)
+{
+    int n = snprintf((char *)out, cap,
+                     "SIP/2.0 %u %s\r\n"
+                     "Via: SIP/2.0/UDP 192.168.1.150:5060;branch=z9hG4bK776asdhds\r\n"
+                     "To: <sip:%s@%s>;tag=a6c85cf\r\n"
+                     "From: <sip:alice@%s>;tag=1928301774\r\n"
+                     "Call-ID: a84b4c76e66710@192.168.1.150\r\nCSeq: 314159 INVITE\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                     code, reason, to_user, domain, domain);
+    return put_text(cap, n);
+}
+
+/* Writes `name` as DNS labels; returns the length or 0 if it is malformed
+ * or does not fit. */
+static size_t put_qname(uint8_t *out, size_t cap, const char *name)
+{
+    size_t len = 0;
+    const char *label = name;
+    for (;;) {
+        const char *dot = strchr(label, '.');
+        size_t n = dot ? (size_t)(dot - label) : strlen(label);
+        if (n == 0 || n > 63 || len + 1 + n + 1 > cap)
+            return 0;
+        out[len++] = (uint8_t)n;
+        memcpy(out + len, label, n);
+        len += n;
+        if (!dot)
+            break;
+        label = dot + 1;
+    }
+    out[len++] = 0;
+    return len;
+}
+
+static size_t dns_message(uint8_t *out, size_t cap, uint16_t id, uint16_t flags,
+                          const char *name, uint16_t qtype, const uint8_t *addr)
+{
+    size_t rdlen = qtype == 28 ? 16 : 4;
+    if (cap < 12)
+        return 0;
+    put16(out, id);
+    put16(out + 2, flags);
+    put16(out + 4, 1);
+    put16(out + 6, addr ? 1 : 0);
+    put16(out + 8, 0);
+    put16(out + 10, 0);
+    size_t q = put_qname(out + 12, cap - 12, name);
+    size_t len = 12 + q;
+    if (!q || len + 4 > cap)
+        return 0;
+    put16(out + len, qtype);
+    put16(out + len + 2, 1);
+    len += 4;
+    if (!addr)
+        return len;
+    if (len + 12 + rdlen > cap)
+        return 0;
+    put16(out + len, 0xc00c); /* compressed: the question's name */
+    put16(out + len + 2, qtype);
+    put16(out + len + 4, 1);
+    put16(out + len + 6, 0);
+    put16(out + len + 8, 300);
+    put16(out + len + 10, rdlen);
+    memcpy(out + len + 12, addr, rdlen);
+    return len + 12 + rdlen;
+}
+
+size_t synth_dns_query(uint8_t *out, size_t cap, uint16_t id, const char *name,
+                       uint16_t qtype)
+{
+    return dns_message(out, cap, id, 0x0100 /* RD */, name, qtype, NULL);
+}
+
+size_t synth_dns_response(uint8_t *out, size_t cap, uint16_t id, const char *name,
+                          uint16_t qtype, const uint8_t *addr)
+{
+    if (!addr)
+        return 0;
+    return dns_message(out, cap, id, 0x8180 /* QR RD RA */, name, qtype, addr);
+}

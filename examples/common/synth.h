@@ -24,4 +24,19 @@ size_t synth_bittorrent_handshake(uint8_t *out, size_t cap, uint64_t *rng);
 size_t synth_sip_invite(uint8_t *out, size_t cap, const char *to_user,
                         const char *domain);
 
+/* A SIP response to synth_sip_invite()'s request (same Via, Call-ID, CSeq),
+ * e.g. code 180 reason "Ringing". */
+size_t synth_sip_response(uint8_t *out, size_t cap, unsigned code, const char *reason,
+                          const char *to_user, const char *domain);
+
+/* DNS (RFC 1035): a recursive query for one name, type 1 (A) or 28 (AAAA),
+ * class IN. */
+size_t synth_dns_query(uint8_t *out, size_t cap, uint16_t id, const char *name,
+                       uint16_t qtype);
+
+/* The answer to it: the question repeated, one record pointing back at the
+ * question name, TTL 300, `addr` 4 bytes (A) or 16 (AAAA). */
+size_t synth_dns_response(uint8_t *out, size_t cap, uint16_t id, const char *name,
+                          uint16_t qtype, const uint8_t *addr);
+
 #endif
