@@ -70,14 +70,21 @@ void l7host_json_str(FILE *f, const char *s)
     putc('"', f);
 }
 
-void l7host_json_time(FILE *f, uint64_t ns)
+static void fmt_time(char *buf, size_t size, uint64_t ns)
 {
     time_t sec = (time_t)(ns / L7_NSEC_PER_SEC);
     struct tm tm;
     gmtime_r(&sec, &tm);
-    fprintf(f, "\"%04d-%02d-%02dT%02d:%02d:%02d.%06uZ\"", tm.tm_year + 1900,
-            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-            (unsigned)(ns % L7_NSEC_PER_SEC / 1000));
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (unsigned)(ns % L7_NSEC_PER_SEC / 1000));
+}
+
+void l7host_json_time(FILE *f, uint64_t ns)
+{
+    char buf[64];
+    fmt_time(buf, sizeof(buf), ns);
+    fprintf(f, "\"%s\"", buf);
 }
 
 const char *l7host_proto_name(uint8_t proto, char *buf, size_t size)
@@ -311,6 +318,12 @@ static int cmp_proto(const void *a, const void *b)
 void l7host_print_summary(l7host *h, FILE *f)
 {
     double secs = h->started ? (double)(h->last_ts - h->first_ts) / 1e9 : 0;
+    if (h->started) {
+        char a[64], b[64];
+        fmt_time(a, sizeof(a), h->first_ts);
+        fmt_time(b, sizeof(b), h->last_ts);
+        fprintf(f, "traffic from %s to %s\n", a, b);
+    }
     fprintf(f,
             "%llu packets, %llu bytes, %.3f s of traffic\n"
             "  accepted %llu, dropped %llu (filter %llu, queue %llu, malformed %llu, "

@@ -67,6 +67,11 @@ scenarios | while read -r name policy capture extra; do
         cat "$tmp/$name.err"
         exit 1
     fi
+    if grep -q -e 'runtime error' -e 'Sanitizer' "$tmp/$name.err"; then
+        echo "FAIL $name: sanitizer report"
+        cat "$tmp/$name.err"
+        exit 1
+    fi
     want=$dir/$name.expected.jsonl
     if [ "$update" -eq 1 ]; then
         cp "$out" "$want"
