@@ -32,6 +32,10 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t got_stop, got_reload, got_usr1;
+/* Live capture only: an idle interface blocks in poll() (libpcap retries
+ * on EINTR), and pcap_breakloop() is the documented way to wake it from a
+ * signal handler. */
+static pcap_t *live_pcap;
 
 static void on_signal(int sig)
 {
@@ -41,6 +45,8 @@ static void on_signal(int sig)
         got_usr1 = 1;
     else
         got_stop = 1;
+    if (live_pcap)
+        pcap_breakloop(live_pcap);
 }
 
 static void usage(FILE *f)
@@ -246,6 +252,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
 
+    if (iface)
+        live_pcap = p;
     int progress = rfile && !o.quiet && isatty(STDERR_FILENO);
     off_t fsize = 0;
     struct stat stbuf;
@@ -258,7 +266,12 @@ int main(int argc, char **argv)
     struct pcap_pkthdr *hdr;
     const u_char *data;
     int r;
-    while (!got_stop && (r = pcap_next_ex(p, &hdr, &data)) >= 0) {
+    for (;;) {
+        r = pcap_next_ex(p, &hdr, &data);
+        if (r == PCAP_ERROR_BREAK && iface && !got_stop)
+            r = 0; /* woken for HUP or USR1: carry on */
+        if (got_stop || r < 0)
+            break;
         if (got_reload) {
             got_reload = 0;
             l7host_reload(h);
@@ -288,7 +301,8 @@ int main(int argc, char **argv)
             next_progress = wall() + 1.0;
         }
     }
-    if (!got_stop && r == -1 && !o.quiet)
+    live_pcap = NULL;
+    if (!got_stop && r == PCAP_ERROR && !o.quiet)
         fprintf(stderr, "%sl7-pcap: %s: %s (the packets before it were replayed)\n",
                 shown ? "\n" : "", rfile ? rfile : iface, pcap_geterr(p));
     else if (shown)
