@@ -339,7 +339,8 @@ void l7host_print_summary(l7host *h, FILE *f)
     l7host_proto_stat *all = malloc((h->proto_len + h->conn_used + 1) * sizeof(*all));
     size_t n = 0;
     if (all) {
-        memcpy(all, h->protos, h->proto_len * sizeof(*all));
+        if (h->proto_len)
+            memcpy(all, h->protos, h->proto_len * sizeof(*all));
         n = h->proto_len;
         for (uint32_t i = 0; i < h->conn_used; i++) {
             const l7host_conn *c = &h->conns[i];

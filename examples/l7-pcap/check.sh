@@ -98,6 +98,12 @@ if [ -f "$cap" ] && command -v mkfifo >/dev/null; then
         off=$((off + 16 + caplen))
     }
     head -c 24 "$cap" >&3
+    # The policy is loaded once its (expected) extension warning is out.
+    i=0
+    while ! grep -q 'warning' "$tmp/sig.err" && [ $i -lt 100 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
     echo "/ip firewall filter add chain=forward action=frobnicate" >>"$tmp/live.rsc"
     kill -HUP "$pid"
     sleep 0.2

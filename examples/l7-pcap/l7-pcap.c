@@ -202,6 +202,20 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* Before the capture is opened: a FIFO's writer knows we are ready once
+     * the open returns. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    /* Offline reads restart (a FIFO may block); live reads wake up on the
+     * capture timeout, and the loop looks at the flags between packets. */
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p = rfile ? pcap_open_offline_with_tstamp_precision(
                             rfile, PCAP_TSTAMP_PRECISION_NANO, errbuf)
@@ -240,17 +254,6 @@ int main(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    /* Offline reads restart (a FIFO may block); live reads wake up on the
-     * capture timeout, and the loop looks at the flags between packets. */
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
 
     if (iface)
         live_pcap = p;
