@@ -327,9 +327,16 @@ static bool word_at(const char *msg, const char *p, size_t n)
 
 /* The argument a compile message is about: the longest property name of
  * the command that the message mentions as a word. */
-static const l7_script_arg *arg_in_message(const l7_script_cmd *cmd, const char *msg)
+const l7_script_arg *l7_cfg_arg_in_message(const l7_script_cmd *cmd, const char *msg)
 {
     const l7_script_arg *best = NULL;
+    /* The subject first: "priority has no effect", "dst-port needs ..." */
+    for (size_t k = 0; k < cmd->n_args; k++) {
+        const l7_script_arg *a = &cmd->args[k];
+        if (!strncmp(msg, a->name.ptr, a->name.len) &&
+            (msg[a->name.len] == ' ' || msg[a->name.len] == ':'))
+            return a;
+    }
     for (size_t k = 0; k < cmd->n_args; k++) {
         const l7_script_arg *a = &cmd->args[k];
         for (const char *p = strstr(msg, a->name.ptr); p;
@@ -376,7 +383,7 @@ static void forward_compile(cfg_load *L, const l7_config *cfg)
         l7_spos at = {0, 0, 0};
         if (cmd) {
             at = cmd->pos;
-            const l7_script_arg *a = arg_in_message(cmd, msg);
+            const l7_script_arg *a = l7_cfg_arg_in_message(cmd, msg);
             uint32_t col = l7_diag_column(L->tmp, i);
             if (a && col > 0) {
                 at = l7_cfg_value_pos(L, a, col - 1, l7_diag_length(L->tmp, i));

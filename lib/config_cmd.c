@@ -15,7 +15,7 @@
 
 /* Menus whose commands only make sense on a live router (Decision 19). */
 static const char *const console_paths[] = {
-    "tool", "system resource", "system health", "log", "ip settings", "interface",
+    "tool", "system resource", "system health", "log", "ip settings",
 };
 
 static bool path_has_prefix(const l7_script_cmd *cmd, const char *prefix)
@@ -901,10 +901,13 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
             return;
         }
         /* `/ip firewall filter frob`: a known menu and an unknown verb */
-        if (cmd->n_path > 1 && l7_cfg_menu_find(cmd->path, cmd->n_path - 1)) {
-            const l7_sstr *w = &cmd->path[cmd->n_path - 1];
+        size_t k = cmd->n_path;
+        while (k > 1 && !l7_cfg_menu_find(cmd->path, k - 1))
+            k--;
+        if (k > 1) {
+            const l7_sstr *w = &cmd->path[k - 1];
             l7_script_cmd up = *cmd;
-            up.n_path--;
+            up.n_path = k - 1;
             l7_cfg_error(L, L7_ENOTFOUND, cmd->path_pos, "unknown command '%.*s' in %s",
                          (int)w->len, w->ptr, path_text(&up, path, sizeof(path)));
             return;
@@ -945,76 +948,4 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
     }
     l7_cfg_error(L, L7_ENOTFOUND, cmd->verb_pos, "unknown command '%s' in %s", verb,
                  path_text(cmd, path, sizeof(path)));
-}
-
-/* ---- whole-script checks of the queue tree --------------------------------------- */
-
-void l7_cfg_check_stores(cfg_load *L)
-{
-    const cfg_store *s = &L->cfg->stores[L7_CONFIG_MENU_QUEUE_TREE];
-    for (uint32_t i = 0; i < s->n; i++) {
-        const cfg_item *it = &s->items[i];
-        if (!it->src)
-            continue; /* from an earlier load: checked then */
-        const char *name = l7_cfg_item_prop(it, "name");
-        const char *parent = l7_cfg_item_prop(it, "parent");
-        if (!name || !parent)
-            continue;
-        /* Walk up: a queue may not be its own ancestor. */
-        const char *cur = parent;
-        for (uint32_t hops = 0; hops <= s->n; hops++) {
-            if (!strcmp(cur, name)) {
-                l7_cfg_error(L, L7_EINVAL, it->src->pos,
-                             "queue '%s' is its own parent (through '%s')", name,
-                             parent);
-                break;
-            }
-            uint32_t k = 0;
-            while (k < s->n && !(l7_cfg_item_prop(&s->items[k], "name") &&
-                                 !strcmp(l7_cfg_item_prop(&s->items[k], "name"), cur)))
-                k++;
-            if (k == s->n)
-                break;
-            cur = l7_cfg_item_prop(&s->items[k], "parent");
-            if (!cur)
-                break;
-        }
-        /* Decision 13: the first leaf with a mark takes the packet. */
-        const char *marks = l7_cfg_item_prop(it, "packet-mark");
-        for (uint32_t k = 0; marks && k < i; k++) {
-            const char *other = l7_cfg_item_prop(&s->items[k], "packet-mark");
-            if (!other)
-                continue;
-            size_t a = 0, n = strlen(marks);
-            while (a < n) {
-                size_t e = a + strcspn(marks + a, ",");
-                size_t b = 0, on = strlen(other);
-                while (b < on) {
-                    size_t f = b + strcspn(other + b, ",");
-                    if (f - b == e - a && !memcmp(marks + a, other + b, e - a)) {
-                        l7_cfg_warn(L, it->src->pos,
-                                    "packet-mark %.*s is also listed by queue '%s', "
-                                    "which takes the packets first (Decision 13)",
-                                    (int)(e - a), marks + a,
-                                    l7_cfg_item_prop(&s->items[k], "name"));
-                        goto next_item;
-                    }
-                    b = f + 1;
-                }
-                a = e + 1;
-            }
-        }
-    next_item:
-        /* §7.6: under parent=global nothing is ever short of bandwidth. */
-        if (!strcmp(parent, "global") &&
-            ((l7_cfg_item_prop(it, "priority") &&
-              strcmp(l7_cfg_item_prop(it, "priority"), "8")) ||
-             l7_cfg_item_prop(it, "limit-at")))
-            l7_cfg_warn(
-                L, it->src->pos,
-                "priority and limit-at of '%s' have no effect: parent=global has "
-                "no max-limit, so no sibling is ever short (put the queues under "
-                "a parent whose max-limit is the link rate)",
-                name);
-    }
 }

@@ -158,9 +158,13 @@ l7_spos l7_cfg_value_pos(const cfg_load *L, const l7_script_arg *arg, size_t off
  * at `fallback` when there is no argument or no column). Returns the
  * number of errors moved. */
 size_t l7_cfg_forward(cfg_load *L, const l7_script_arg *arg, l7_spos fallback);
+/* The argument of `cmd` a message is about (the longest property name it
+ * mentions as a word), or NULL. */
+const l7_script_arg *l7_cfg_arg_in_message(const l7_script_cmd *cmd, const char *msg);
 /* Run one command against L->cfg. */
 void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd);
-/* Checks that need the whole script (queue tree parents and marks). */
+/* Checks that need the whole script: the queue tree, compiled by the qtree
+ * module (parents, cycles, queue types, settings without effect). */
 void l7_cfg_check_stores(cfg_load *L);
 
 #endif

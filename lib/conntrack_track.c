@@ -508,6 +508,8 @@ size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
         for (size_t j = 0; j < m; j++) {
             uint8_t from_hi;
             ok[j] = tuple_key(&keys[j], &from_hi, &tuples[base + j]) == CT_KEY_OK;
+            if (L7_UNLIKELY(!ok[j]))
+                memset(&keys[j], 0, sizeof(keys[j])); /* never matches a live key */
             uint64_t h = hashes ? hashes[base + j] : l7_ct_hash_key(&keys[j], ct->seed);
             tags[j] = (uint32_t)(h >> 32);
             pos[j] = tags[j] >> ct->slot_shift;

@@ -16,6 +16,7 @@ struct l7_console {
     l7_alloc alloc;
     l7_config *cfg;
     l7_engine *engine;
+    l7_addrlist *addrlists; /* live entries for address-list print, or NULL */
 };
 
 int l7_console_create(l7_console **out, l7_config *cfg, l7_engine *engine,
@@ -33,6 +34,14 @@ int l7_console_create(l7_console **out, l7_config *cfg, l7_engine *engine,
     c->cfg = cfg;
     c->engine = engine;
     *out = c;
+    return 0;
+}
+
+int l7_console_set_addrlist(l7_console *con, l7_addrlist *al)
+{
+    if (!con)
+        return L7_EINVAL;
+    con->addrlists = al;
     return 0;
 }
 
@@ -122,6 +131,7 @@ typedef struct table {
     trow *rows;
     size_t n, cap;
     int oom;
+    int flag_w; /* width of the flags field (2; connections use 3) */
 } table;
 
 static trow *tab_row(table *t, uint32_t number, const char *flags, const char *comment)
@@ -156,11 +166,11 @@ static void tab_free(table *t)
 }
 
 /* ` 0 X  ` : the number right-aligned in 2, the flags in 2. */
-#define PREFIX 6
+#define PREFIX 6 /* ` 0 X  ` */
 
-static void print_prefix(obuf *b, const trow *r)
+static void print_prefix(obuf *b, const trow *r, int flag_w)
 {
-    ob_printf(b, "%2" PRIu32 " %-2s ", r->number, r->flags);
+    ob_printf(b, "%2" PRIu32 " %-*s ", r->number, flag_w < 2 ? 2 : flag_w, r->flags);
 }
 
 static void tab_print(obuf *b, table *t)
@@ -172,7 +182,9 @@ static void tab_print(obuf *b, table *t)
             if (t->rows[i].cells[k] && strlen(t->rows[i].cells[k]) > w[k])
                 w[k] = strlen(t->rows[i].cells[k]);
     }
-    ob_puts(b, " #    ");
+    int fw = t->flag_w < 2 ? 2 : t->flag_w;
+    ob_puts(b, " #");
+    ob_pad(b, (size_t)fw + 2);
     for (size_t k = 0; k < t->ncols; k++) {
         size_t l = strlen(t->cols[k].title);
         if (t->cols[k].right)
@@ -186,12 +198,12 @@ static void tab_print(obuf *b, table *t)
     ob_puts(b, "\n");
     for (size_t i = 0; i < t->n; i++) {
         const trow *r = &t->rows[i];
-        print_prefix(b, r);
+        print_prefix(b, r, fw);
         if (r->comment) {
             ob_puts(b, ";;; ");
             ob_puts(b, r->comment);
             ob_puts(b, "\n");
-            ob_pad(b, PREFIX);
+            ob_pad(b, (size_t)fw + 4);
         }
         for (size_t k = 0; k < t->ncols; k++) {
             const char *v = r->cells[k] ? r->cells[k] : "";
@@ -243,13 +255,13 @@ static const char *rule_flags(const l7_console *c, const cfg_menu *m, uint32_t i
 
 static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
 {
-    ob_puts(b, "Flags: X - disabled, I - invalid; D - dynamic\n");
+    ob_puts(b, "Flags: X - disabled, I - invalid, D - dynamic\n");
     uint32_t count = l7_cfg_count(c->cfg, m);
     l7_policy *p = c->cfg->policy;
     if (pf->stats) {
         static const col cols[] = {
             {"CHAIN", false}, {"ACTION", false}, {"BYTES", true}, {"PACKETS", true}};
-        table t = {&c->alloc, cols, 4, NULL, 0, 0, 0};
+        table t = {&c->alloc, cols, 4, NULL, 0, 0, 0, 2};
         for (uint32_t i = 0; i < count; i++) {
             if (!selected(c->cfg, m, i, pf->where))
                 continue;
@@ -284,7 +296,7 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
         char fl[4];
         trow r = {i, "", NULL, {NULL}};
         snprintf(r.flags, sizeof(r.flags), "%s", rule_flags(c, m, i, fl));
-        print_prefix(b, &r);
+        print_prefix(b, &r, 2);
         const char *comment = l7_cfg_get("comment", &g);
         if (comment && *comment) {
             ob_puts(b, ";;; ");
@@ -319,7 +331,7 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
 static void print_protocols(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
 {
     static const col cols[] = {{"NAME", false}, {"REGEXP", false}};
-    table t = {&c->alloc, cols, 2, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, 2, NULL, 0, 0, 0, 2};
     ob_puts(b, "Flags: X - disabled\n");
     uint32_t count = l7_cfg_count(c->cfg, m);
     for (uint32_t i = 0; i < count; i++) {
@@ -365,7 +377,7 @@ static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
         cols = log_cols;
         props = log_props;
     }
-    table t = {&c->alloc, cols, n, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, n, NULL, 0, 0, 0, 2};
     ob_puts(b,
             m->store == L7_CONFIG_MENU_LOGGING || m->store == L7_CONFIG_MENU_QUEUE_TREE
                 ? "Flags: X - disabled\n"
@@ -384,6 +396,83 @@ static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
     }
     if (t.oom)
         b->oom = t.oom;
+    else
+        tab_print(b, &t);
+    tab_free(&t);
+}
+
+/* Live address-list entries (static and dynamic) from the shared object. */
+typedef struct alist_walk {
+    const l7_console *c;
+    const pflags *pf;
+    table *t;
+    uint32_t number;
+    char list[L7_ADDRLIST_NAME_MAX + 1], address[L7_VALUE_ADDR_TEXT_MAX], timeout[32],
+        comment[256];
+    const l7_addrlist_entry_info *e;
+} alist_walk;
+
+static const char *entry_get(const char *name, void *user)
+{
+    const alist_walk *w = user;
+    if (!strcmp(name, "list"))
+        return w->list;
+    if (!strcmp(name, "address"))
+        return w->address;
+    if (!strcmp(name, "timeout"))
+        return w->timeout;
+    if (!strcmp(name, "comment"))
+        return w->comment;
+    if (!strcmp(name, "dynamic"))
+        return w->e->dynamic ? "yes" : "no";
+    if (!strcmp(name, "disabled"))
+        return w->e->disabled ? "yes" : "no";
+    return NULL;
+}
+
+static int alist_entry(const l7_addrlist_entry_info *e, void *user)
+{
+    alist_walk *w = user;
+    w->e = e;
+    snprintf(w->list, sizeof(w->list), "%s", e->list_name);
+    l7_value_format_addrspec(w->address, sizeof(w->address), &e->address);
+    w->timeout[0] = '\0';
+    if (e->has_timeout)
+        l7_value_format_duration(w->timeout, sizeof(w->timeout),
+                                 e->timeout_remaining_ns / L7_NSEC_PER_SEC *
+                                     L7_NSEC_PER_SEC);
+    snprintf(w->comment, sizeof(w->comment), "%s", e->comment ? e->comment : "");
+    uint32_t num = w->number++;
+    if (w->pf->where && !l7_sexpr_eval(w->pf->where, entry_get, w))
+        return 0;
+    char fl[4];
+    size_t o = 0;
+    if (e->disabled)
+        fl[o++] = 'X';
+    if (e->dynamic)
+        fl[o++] = 'D';
+    fl[o] = '\0';
+    trow *r = tab_row(w->t, num, fl, w->comment);
+    tab_cell(w->t, r, 0, w->list);
+    tab_cell(w->t, r, 1, w->address);
+    tab_cell(w->t, r, 2, w->timeout);
+    return w->t->oom ? 1 : 0;
+}
+
+static void print_live_alist(l7_console *c, const cfg_menu *m, const pflags *pf,
+                             uint64_t now, obuf *b)
+{
+    table t = {&c->alloc, alist_cols, 3, NULL, 0, 0, 0, 2};
+    alist_walk w;
+    memset(&w, 0, sizeof(w));
+    w.c = c;
+    w.pf = pf;
+    w.t = &t;
+    ob_puts(b, "Flags: X - disabled, D - dynamic\n");
+    int rc = l7_addrlist_foreach(c->addrlists, L7_ADDRLIST_ALL_LISTS, m->family, now,
+                                 alist_entry, &w);
+    if (t.oom || rc == L7_ENOMEM)
+        b->oom = L7_ENOMEM;
     else
         tab_print(b, &t);
     tab_free(&t);
@@ -507,9 +596,10 @@ static void conn_view_init(conn_view *v, const l7_console *c, l7_conn *conn,
     endpoint(v->dst, sizeof(v->dst), &o.dst, o.dport, o.l4_proto);
     endpoint(v->rsrc, sizeof(v->rsrc), &r.src, r.sport, r.l4_proto);
     endpoint(v->rdst, sizeof(v->rdst), &r.dst, r.dport, r.l4_proto);
-    l7_value_format_duration(
-        v->timeout, sizeof(v->timeout),
-        l7_conn_timeout(l7_engine_conntrack(c->engine), conn, now));
+    /* Whole seconds, as RouterOS shows them. */
+    uint64_t left = l7_conn_timeout(l7_engine_conntrack(c->engine), conn, now);
+    l7_value_format_duration(v->timeout, sizeof(v->timeout),
+                             left / L7_NSEC_PER_SEC * L7_NSEC_PER_SEC);
     v->tcp_state = l7_tcp_state_name(l7_conn_tcp_state(conn));
     v->mark = l7_engine_conn_mark(c->engine, conn);
     const char *p = l7_engine_conn_layer7(c->engine, conn);
@@ -573,7 +663,7 @@ static void print_connections(l7_console *c, const cfg_menu *m, const pflags *pf
     static const col cols[] = {{"PR..", false},        {"SRC-ADDRESS", false},
                                {"DST-ADDRESS", false}, {"TCP-STATE", false},
                                {"TIMEOUT", false},     {"LAYER7-PROTOCOL", false}};
-    table t = {&c->alloc, cols, 6, NULL, 0, 0, 0};
+    table t = {&c->alloc, cols, 6, NULL, 0, 0, 0, 3};
     uint32_t number = 0;
     for (size_t i = 0; i < cc.n; i++) {
         conn_view v;
@@ -697,7 +787,11 @@ static void do_print(cctx *x, const cfg_menu *m, const l7_script_cmd *cmd, obuf 
         print_protocols(x->c, m, &pf, b);
         break;
     case CK_STORE:
-        print_store(x->c, m, &pf, b);
+        if (x->c->addrlists && (m->store == L7_CONFIG_MENU_ADDRESS_LIST ||
+                                m->store == L7_CONFIG_MENU_ADDRESS_LIST6))
+            print_live_alist(x->c, m, &pf, x->now, b);
+        else
+            print_store(x->c, m, &pf, b);
         break;
     case CK_CONNTRACK:
         print_conntrack(x->c, b);
@@ -752,37 +846,45 @@ static void do_reset(cctx *x, const cfg_menu *m, const l7_script_cmd *cmd, bool 
 /* add/set/remove/enable/disable: through the loader, then into the engine. */
 static void do_change(cctx *x, const l7_script_cmd *cmd)
 {
-    size_t from = cmd->pos.column ? cmd->pos.column - 1 : 0;
+    /* Byte offset of the command's (line, column). */
+    size_t from = 0;
+    for (uint32_t ln = 1; ln < cmd->pos.line && from < x->len; from++)
+        if (x->line[from] == '\n')
+            ln++;
+    from += cmd->pos.column ? cmd->pos.column - 1 : 0;
+    if (from > x->len)
+        from = x->len;
     size_t to = x->len;
-    /* The command's text: up to the next top-level ';' is what the parser
-     * saw; reloading the whole line would repeat other commands. */
+    /* The command's text ends at a top-level ';' or an unjoined newline;
+     * reloading the whole line would repeat the other commands. */
     for (size_t i = from; i < x->len; i++) {
         if (x->line[i] == '"') {
             for (i++; i < x->len && x->line[i] != '"'; i++)
                 if (x->line[i] == '\\')
                     i++;
-        } else if (x->line[i] == ';') {
+        } else if (x->line[i] == ';' ||
+                   (x->line[i] == '\n' && !(i > 0 && x->line[i - 1] == '\\'))) {
             to = i;
             break;
         }
     }
     l7_config_load_options o;
     l7_config_load_options_init(&o);
-    size_t before = l7_diag_list_count(x->diags);
-    /* Padding keeps the columns of the loader's diagnostics right. */
+    /* What comes before becomes blanks (newlines kept), so that the
+     * loader's lines and columns are the console line's. */
     size_t n = to;
     char *text = l7_malloc(&x->c->alloc, n + 1);
     if (!text) {
         x->rc = L7_ENOMEM;
         return;
     }
-    memset(text, ' ', from);
+    for (size_t i = 0; i < from; i++)
+        text[i] = x->line[i] == '\n' ? '\n' : ' ';
     memcpy(text + from, x->line + from, n - from);
     text[n] = '\0';
     int rc =
         l7_config_load(x->c->cfg, "console", (const uint8_t *)text, n, &o, x->diags);
     l7_free(&x->c->alloc, text);
-    (void)before;
     if (rc < 0) {
         x->rc = x->rc ? x->rc : rc;
         return;
@@ -797,9 +899,17 @@ static void do_change(cctx *x, const l7_script_cmd *cmd)
 static void run_command(cctx *x, const l7_script_cmd *cmd, obuf *b)
 {
     if (cmd->kind == L7_SCMD_MENU) {
-        cerr(x, L7_EINVAL, cmd->pos,
-             "give a command after the menu (console paths are "
-             "absolute)");
+        size_t k = cmd->n_path;
+        while (k > 1 && !l7_cfg_menu_find(cmd->path, k - 1))
+            k--;
+        if (k > 1 && l7_cfg_menu_find(cmd->path, k - 1)) {
+            const l7_sstr *w = &cmd->path[k - 1];
+            cerr(x, L7_ENOTFOUND, cmd->pos, "unknown console command '%.*s'",
+                 (int)w->len, w->ptr);
+        } else {
+            cerr(x, L7_EINVAL, cmd->pos,
+                 "give a command after the menu (console paths are absolute)");
+        }
         return;
     }
     const cfg_menu *m = l7_cfg_menu_find(cmd->path, cmd->n_path);

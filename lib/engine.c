@@ -143,7 +143,7 @@ static void carry_counters(const l7_ruleset *old, const l7_rule_counter *oc,
 }
 
 typedef struct remap_ctx {
-    l7_engine *e;
+    const l7_alloc *alloc; /* the old inspector's, which allocated the memos */
     const l7_protoset *from, *to;
 } remap_ctx;
 
@@ -155,6 +155,13 @@ static int remap_conn(l7_conn *c, void *user)
     eng_conn_ext *x = c->inspect;
     if (!x)
         return 0;
+    if (x->st.memo) {
+        /* The memo is indexed by the old set's protocol ids (and its
+         * generation counter means nothing across sets): forget it; the
+         * next run rescans the buffer, with the same answers. */
+        l7_free(m->alloc, x->st.memo);
+        x->st.memo = NULL;
+    }
     if (x->st.status == L7_INSPECT_CLASSIFIED) {
         const char *name = l7_protoset_name(m->from, x->st.result);
         uint32_t id;
@@ -214,7 +221,7 @@ int l7_engine_set_ruleset(l7_engine *e, l7_ruleset *rs)
     if (e->rs) {
         carry_counters(e->rs, e->counters, e->limits, rs, nc, nl, used);
         if (insp) {
-            remap_ctx m = {e, e->rs->protos, rs->protos};
+            remap_ctx m = {l7_inspect_alloc(e->insp), e->rs->protos, rs->protos};
             /* now = 0: every entry, expired or not, gets remapped. */
             l7_conntrack_foreach(e->ct, 0, remap_conn, &m);
             l7_inspect_stats st;

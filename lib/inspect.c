@@ -4,6 +4,7 @@
  * budgets, first-match-wins classification, `unknown` and `unset`.
  */
 #include "inspect_internal.h"
+#include "pattern_internal.h"
 #include "protoset_internal.h"
 
 #include <string.h>
@@ -118,7 +119,9 @@ void l7_inspect_state_init(l7_inspect_state *state)
 static void free_buffer(const l7_alloc *alloc, l7_inspect_state *st)
 {
     l7_free(alloc, st->buf);
+    l7_free(alloc, st->memo);
     st->buf = NULL;
+    st->memo = NULL;
     st->len = st->cap = 0;
 }
 
@@ -240,10 +243,19 @@ L7_NOINLINE static int collect(l7_inspector *insp, l7_inspect_state *st,
         st->buf = nb;
         st->cap = (uint32_t)ncap;
     }
+    /* NULs are rare in most payloads: copy the runs between them. */
     uint32_t added = 0;
-    for (size_t i = 0; i < len && added < room; i++) {
-        if (payload[i])
-            st->buf[st->len + added++] = payload[i];
+    const uint8_t *p = payload, *end = payload + len;
+    while (p < end && added < room) {
+        const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+        size_t run = (size_t)((nul ? nul : end) - p);
+        if (run > room - added)
+            run = room - added;
+        memcpy(st->buf + st->len + added, p, run);
+        added += (uint32_t)run;
+        if (!nul)
+            break;
+        p = nul + 1;
     }
     if (added) {
         st->len += added;
@@ -254,7 +266,78 @@ L7_NOINLINE static int collect(l7_inspector *insp, l7_inspect_state *st,
     return L7_OK;
 }
 
-/* Run protocol `id` on the buffer unless it already ran on these bytes. */
+/* ---- incremental matching ---------------------------------------------- *
+ *
+ * The answer must stay that of l7-filter: protocol N matches after packet k
+ * iff its regexp matches the whole buffer B_k (L5). Between two runs of N
+ * the buffer only grows (B_j is a prefix of B_k), and our dialect has no
+ * lookbehind, \b or \K, so:
+ *
+ *  (a) a match in B_k that ends at or before len(B_j) is a match in B_j:
+ *      its bytes are the same, and `$` cannot have held inside it (it only
+ *      holds at len(B_k) > len(B_j));
+ *  (b) hence if N did not match B_j, a match in B_k ends after len(B_j).
+ *
+ * Three kinds of pattern make use of it:
+ *
+ *  bounded    unanchored, longest match L (pattern shape analysis): by (b)
+ *             a new match starts at or after len(B_j) - (L - 1); run from
+ *             there. Each byte is scanned about once instead of once per
+ *             packet;
+ *  anchored   all alternatives start with `^`: if no match and no attempt
+ *             reached the end of B_j (PCRE2 soft partial: NOMATCH, or a
+ *             complete NOMATCH once len(B_j) >= L, since a match then lies
+ *             inside B_j), no extension of B_j can match (by (a), or the
+ *             attempt would have reached the end): the protocol is dead for
+ *             this connection and never runs again;
+ *  unbounded  unanchored with `*`/`+`: a soft partial NOMATCH from offset r
+ *             says no start in [r, len(B_j)) can ever match (same
+ *             argument), so the next run starts at len(B_j). A partial
+ *             result (typical once the text before a `.*` occurred) proves
+ *             nothing: the next run rescans from 0.
+ *
+ * A run that hits a match limit proves nothing either (it counts as no
+ * match, as before). The proofs are per connection and per protocol: the
+ * memo (inspect_internal.h) keeps them in bitmaps freed with the buffer. */
+
+static size_t memo_bytes(uint32_t nbits)
+{
+    return sizeof(l7_inspect_memo) + 3 * (size_t)((nbits + 7) / 8);
+}
+
+/* The connection's memo, valid for the set's current regexps; NULL when it
+ * cannot be allocated (runs are then full rescans: slower, same answers). */
+static l7_inspect_memo *memo_for(l7_inspector *insp, l7_inspect_state *st)
+{
+    const l7_protoset *set = insp->set;
+    l7_inspect_memo *m = st->memo;
+    if (L7_LIKELY(m && m->gen == set->gen))
+        return m;
+    l7_free(&insp->alloc, m);
+    st->memo = NULL;
+    if (!set->bound)
+        return NULL;
+    m = l7_calloc(&insp->alloc, 1, memo_bytes(set->bound));
+    if (m) {
+        m->nbits = set->bound;
+        m->gen = set->gen;
+    }
+    st->memo = m;
+    return m;
+}
+
+static bool bit_get(const uint8_t *map, uint32_t id)
+{
+    return (map[id >> 3] >> (id & 7)) & 1;
+}
+
+static void bit_set(uint8_t *map, uint32_t id)
+{
+    map[id >> 3] |= (uint8_t)(1u << (id & 7));
+}
+
+/* Run protocol `id` on the buffer unless it already ran on these bytes,
+ * starting as late as the memo proves safe. */
 static int run_protocol(l7_inspector *insp, l7_inspect_state *st, uint32_t id,
                         const l7_pattern *pat)
 {
@@ -268,10 +351,58 @@ static int run_protocol(l7_inspector *insp, l7_inspect_state *st, uint32_t id,
             memset(insp->tried + old, 0,
                    (insp->tried_cap - old) * sizeof(*insp->tried));
     }
-    insp->stats.regex_runs++;
-    int r = l7_pattern_match(pat, insp->scratch, st->buf, st->len);
     if (id < insp->tried_cap)
         insp->tried[id] = st->serial;
+
+    l7_inspect_memo *m = memo_for(insp, st);
+    uint8_t *dead = NULL, *now = NULL;
+    const uint8_t *before = NULL;
+    uint32_t before_len = 0;
+    if (m && id < m->nbits) {
+        size_t nb = (m->nbits + 7) / 8;
+        if (m->round_len[m->cur] != st->len) { /* a new round */
+            m->cur ^= 1;
+            m->round_len[m->cur] = st->len;
+            memset(m->bits + nb * (1 + m->cur), 0, nb);
+        }
+        dead = m->bits;
+        now = m->bits + nb * (1 + m->cur);
+        before = m->bits + nb * (2 - m->cur);
+        before_len = m->round_len[m->cur ^ 1];
+        if (bit_get(dead, id)) {
+            insp->stats.regex_skipped++;
+            return L7_PATTERN_NOMATCH;
+        }
+    }
+
+    uint32_t max_len = l7_pattern_max_len(pat);
+    bool anchored = l7_pattern_anchored(pat);
+    bool resume = before && bit_get(before, id);
+    size_t start = 0;
+    bool partial;
+    if (anchored) {
+        partial = max_len == L7_PATTERN_LEN_INF || st->len < max_len;
+    } else if (max_len != L7_PATTERN_LEN_INF) {
+        partial = false;
+        uint32_t back = max_len ? max_len - 1 : 0;
+        if (resume && before_len > back)
+            start = before_len - back;
+    } else {
+        partial = true;
+        if (resume)
+            start = before_len;
+    }
+    insp->stats.regex_runs++;
+    insp->stats.bytes_skipped += start;
+    int r = l7_pattern_match_at(pat, insp->scratch, st->buf, st->len, start, partial);
+    if (r == L7_PATTERN_NOMATCH && now) {
+        if (anchored)
+            bit_set(dead, id);
+        else
+            bit_set(now, id);
+    }
+    if (r == L7_PATTERN_PARTIAL)
+        r = L7_PATTERN_NOMATCH;
     if (r == L7_PATTERN_MATCH) {
         classify_as(insp, st, id);
     } else if (r == L7_PATTERN_LIMIT) {
@@ -370,8 +501,11 @@ int l7_inspect_classify(l7_inspector *insp, l7_inspect_state *state, uint64_t pa
     if (!st->len)
         return st->status;
     /* Set order, first match wins. A multi-pattern prefilter would narrow
-     * this loop to its candidate ids; the per-buffer memo already keeps a
-     * protocol from running twice on the same bytes. */
+     * this loop to its candidate ids. An id it rules out for the whole
+     * buffer may also get its `checked` bit for a bounded pattern (no match
+     * in the buffer is all that kind needs); an unbounded one needs the
+     * stronger "no attempt reached the end", which a streaming prefilter
+     * (Hyperscan stream mode) can give, and an anchored one "dead". */
     const l7_protoset *set = insp->set;
     for (uint32_t id = 0; id < set->bound; id++) {
         const l7_proto *p = &set->items[id];

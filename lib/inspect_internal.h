@@ -30,15 +30,38 @@ enum {
     L7_INSPECT_F_GIVEUP_PENDING = 0x08,
 };
 
+/* What the regexps already told about a connection's growing buffer, so
+ * that a packet does not make them rescan bytes they have seen (the
+ * answers stay those of a full rescan, routeros-spec.md L5). Allocated at
+ * the first regexp run, freed with the buffer. Per protocol id < nbits,
+ * three bitmaps of (nbits + 7) / 8 bytes:
+ *
+ *  dead        an anchored pattern that can never match this connection;
+ *  checked[2]  two rounds: the pattern was run on the buffer when it had
+ *              round_len[i] bytes, with no match and a proof that lets the
+ *              next run start late (see run_protocol() in inspect.c).
+ *
+ * A round is a buffer length at which some regexp ran; checked[cur] is the
+ * current one. A protocol checked in the round before can resume; one
+ * checked longer ago (rule-driven: its rule skipped packets) rescans. */
+typedef struct l7_inspect_memo {
+    uint32_t nbits;
+    uint32_t gen; /* l7_protoset generation the bits belong to */
+    uint32_t round_len[2];
+    uint32_t cur;
+    uint8_t bits[]; /* dead, checked[0], checked[1] */
+} l7_inspect_memo;
+
 struct l7_inspect_state {
-    uint8_t *buf;         /* NULL unless inspecting and bytes were collected */
-    uint64_t serial;      /* inspector-wide id of the current buffer contents */
-    uint32_t len;         /* bytes in buf */
-    uint32_t cap;         /* allocated size of buf */
-    uint32_t last_packet; /* number of the last collected packet (0: none) */
-    uint32_t result;      /* protocol id, L7_PROTO_ID_UNSET or _UNKNOWN */
-    uint8_t status;       /* l7_inspect_status */
-    uint8_t flags;        /* L7_INSPECT_F_* */
+    uint8_t *buf;          /* NULL unless inspecting and bytes were collected */
+    l7_inspect_memo *memo; /* NULL until a regexp ran; freed with buf */
+    uint64_t serial;       /* inspector-wide id of the current buffer contents */
+    uint32_t len;          /* bytes in buf */
+    uint32_t cap;          /* allocated size of buf */
+    uint32_t last_packet;  /* number of the last collected packet (0: none) */
+    uint32_t result;       /* protocol id, L7_PROTO_ID_UNSET or _UNKNOWN */
+    uint8_t status;        /* l7_inspect_status */
+    uint8_t flags;         /* L7_INSPECT_F_* */
     uint8_t pad[6];
 };
 

@@ -24,8 +24,11 @@
 struct l7_pattern {
     l7_alloc alloc;
     pcre2_code *code;
+    uint32_t max_len; /* longest match in bytes, L7_PATTERN_LEN_INF if unbounded */
     uint8_t stripped;
     uint8_t jit;
+    uint8_t anchored;    /* every top-level alternative starts with `^` */
+    uint8_t jit_partial; /* JIT code for PCRE2_PARTIAL_SOFT exists too */
 };
 
 struct l7_pattern_scratch {
@@ -615,6 +618,166 @@ int l7_pattern_translate(char *out, size_t size, const char *regexp, size_t rege
     return len;
 }
 
+/* ---- shape analysis -------------------------------------------------------- */
+
+/* The inspector skips work on a growing buffer by knowing two things about
+ * a pattern: whether it is anchored (every top-level alternative starts
+ * with `^`) and the longest match it can have. Both are read off the PCRE2
+ * text the translator emitted, whose syntax is small and regular: literals
+ * (alnum, space, `\` + punctuation, `\x{HH}`), `.`, brackets, groups, `|`,
+ * `^`, `$` and the quantifiers `* + ? {n} {n,} {n,m}` (plus a lazy `?`). */
+
+typedef struct shape {
+    const char *s;
+    size_t n, p;
+} shape;
+
+static uint32_t len_add(uint32_t a, uint32_t b)
+{
+    if (a == L7_PATTERN_LEN_INF || b == L7_PATTERN_LEN_INF ||
+        a + b > L7_PATTERN_LEN_CAP)
+        return L7_PATTERN_LEN_INF;
+    return a + b;
+}
+
+static uint32_t len_mul(uint32_t a, uint32_t times)
+{
+    if (a == 0)
+        return 0;
+    if (a == L7_PATTERN_LEN_INF || times == L7_PATTERN_LEN_INF)
+        return L7_PATTERN_LEN_INF;
+    uint64_t r = (uint64_t)a * times;
+    return r > L7_PATTERN_LEN_CAP ? L7_PATTERN_LEN_INF : (uint32_t)r;
+}
+
+static uint32_t shape_number(shape *sh)
+{
+    uint32_t v = 0;
+    while (sh->p < sh->n && sh->s[sh->p] >= '0' && sh->s[sh->p] <= '9') {
+        if (v <= L7_PATTERN_LEN_CAP)
+            v = v * 10 + (uint32_t)(sh->s[sh->p] - '0');
+        sh->p++;
+    }
+    return v;
+}
+
+/* Past `\c` or `\x{HH}`. */
+static void shape_escape(shape *sh)
+{
+    if (sh->p + 2 < sh->n && sh->s[sh->p + 1] == 'x' && sh->s[sh->p + 2] == '{') {
+        while (sh->p < sh->n && sh->s[sh->p] != '}')
+            sh->p++;
+        sh->p++;
+    } else {
+        sh->p += 2;
+    }
+}
+
+/* Past a bracket expression; a raw `]` always closes it (a leading `]` is
+ * emitted as `\]`, other punctuation is escaped, POSIX classes copied). */
+static void shape_bracket(shape *sh)
+{
+    sh->p++;
+    while (sh->p < sh->n) {
+        char c = sh->s[sh->p];
+        if (c == '\\') {
+            shape_escape(sh);
+        } else if (c == '[' && sh->p + 1 < sh->n && sh->s[sh->p + 1] == ':') {
+            sh->p += 2;
+            while (sh->p + 1 < sh->n &&
+                   !(sh->s[sh->p] == ':' && sh->s[sh->p + 1] == ']'))
+                sh->p++;
+            sh->p += 2;
+        } else {
+            sh->p++;
+            if (c == ']')
+                return;
+        }
+    }
+}
+
+/* Quantifiers after an atom of maximum length `atom`. */
+static uint32_t shape_quant(shape *sh, uint32_t atom)
+{
+    while (sh->p < sh->n) {
+        char c = sh->s[sh->p];
+        if (c == '*' || c == '+') {
+            sh->p++;
+            atom = len_mul(atom, L7_PATTERN_LEN_INF);
+        } else if (c == '?') {
+            sh->p++; /* optional, or the lazy mark of the previous quantifier */
+        } else if (c == '{') {
+            sh->p++;
+            uint32_t lo = shape_number(sh), hi = lo;
+            if (sh->p < sh->n && sh->s[sh->p] == ',') {
+                sh->p++;
+                hi = (sh->p < sh->n && sh->s[sh->p] == '}') ? L7_PATTERN_LEN_INF
+                                                            : shape_number(sh);
+            }
+            sh->p++; /* '}' */
+            atom = len_mul(atom, hi);
+        } else {
+            break;
+        }
+    }
+    return atom;
+}
+
+/* An alternation up to `)` or the end: its maximum match length; `anchored`
+ * (if not NULL) says whether every alternative starts with `^`. */
+static uint32_t shape_alt(shape *sh, unsigned depth, bool *anchored)
+{
+    uint32_t best = 0;
+    bool all_bol = true;
+    for (;;) {
+        uint32_t seq = 0;
+        bool first = true, bol = false;
+        while (sh->p < sh->n && sh->s[sh->p] != '|' && sh->s[sh->p] != ')') {
+            char c = sh->s[sh->p];
+            uint32_t atom = 1;
+            if (first)
+                bol = c == '^';
+            first = false;
+            if (c == '^' || c == '$') {
+                atom = 0;
+                sh->p++;
+            } else if (c == '(') {
+                sh->p++;
+                /* The translator caps nesting at 64; be safe anyway. */
+                atom =
+                    depth < 200 ? shape_alt(sh, depth + 1, NULL) : L7_PATTERN_LEN_INF;
+                sh->p++; /* ')' */
+            } else if (c == '[') {
+                shape_bracket(sh);
+            } else if (c == '\\') {
+                shape_escape(sh);
+            } else {
+                sh->p++;
+            }
+            seq = len_add(seq, shape_quant(sh, atom));
+        }
+        if (seq > best) /* L7_PATTERN_LEN_INF is the largest value */
+            best = seq;
+        all_bol &= bol;
+        if (sh->p < sh->n && sh->s[sh->p] == '|') {
+            sh->p++;
+            continue;
+        }
+        break;
+    }
+    if (anchored)
+        *anchored = all_bol;
+    return best;
+}
+
+static void analyse_shape(l7_pattern *p, const char *text, size_t len)
+{
+    shape sh = {text, len, 0};
+    bool anchored = false;
+    p->max_len = shape_alt(&sh, 0, &anchored);
+    p->anchored = anchored;
+}
+
 /* ---- compile and match ------------------------------------------------- */
 
 static void *pcre_malloc(PCRE2_SIZE size, void *user)
@@ -686,11 +849,23 @@ int l7_pattern_compile(l7_pattern **out, const char *regexp, size_t regexp_len,
         return rc;
     }
     p->stripped = res.stripped;
+    analyse_shape(p, res.text, res.len);
     l7_pattern_tx_free(&res);
     uint32_t have_jit = 0;
     if (!(flags & L7_PATTERN_NO_JIT) &&
-        pcre2_config(PCRE2_CONFIG_JIT, &have_jit) >= 0 && have_jit)
-        p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+        pcre2_config(PCRE2_CONFIG_JIT, &have_jit) >= 0 && have_jit) {
+        /* Partial matching is only used on patterns without a bounded
+         * unanchored shape (see l7_pattern_match_at()); the others need
+         * no second block of machine code. A failed partial JIT compile
+         * just leaves those runs to the interpreter. */
+        uint32_t modes = PCRE2_JIT_COMPLETE;
+        if (p->anchored || p->max_len == L7_PATTERN_LEN_INF)
+            modes |= PCRE2_JIT_PARTIAL_SOFT;
+        p->jit = pcre2_jit_compile(p->code, modes) == 0;
+        p->jit_partial = p->jit && modes != PCRE2_JIT_COMPLETE;
+        if (!p->jit && modes != PCRE2_JIT_COMPLETE)
+            p->jit = pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE) == 0;
+    }
     *out = p;
     return L7_OK;
 }
@@ -762,19 +937,47 @@ void l7_pattern_scratch_destroy(l7_pattern_scratch *scratch)
     l7_free(&scratch->alloc, scratch);
 }
 
+uint32_t l7_pattern_max_len(const l7_pattern *pattern)
+{
+    return pattern->max_len;
+}
+
+bool l7_pattern_anchored(const l7_pattern *pattern)
+{
+    return pattern->anchored;
+}
+
 int l7_pattern_match(const l7_pattern *pattern, l7_pattern_scratch *scratch,
                      const uint8_t *data, size_t len)
 {
     if (L7_UNLIKELY(!pattern || !scratch || (!data && len)))
         return L7_EINVAL;
+    return l7_pattern_match_at(pattern, scratch, data, len, 0, false);
+}
+
+int l7_pattern_match_at(const l7_pattern *pattern, l7_pattern_scratch *scratch,
+                        const uint8_t *data, size_t len, size_t start, bool partial)
+{
     static const uint8_t empty[1] = {0};
-    int rc = pcre2_match(pattern->code, data ? data : empty, len, 0, 0, scratch->md,
+    uint32_t options = partial ? PCRE2_PARTIAL_SOFT : 0;
+    PCRE2_SPTR subject = data ? data : empty;
+    int rc;
+    /* With 1,000 protocols a packet makes 1,000 short runs: the JIT fast
+     * path skips pcre2_match()'s checks, which we have made already (valid
+     * pattern, bytes without UTF, start <= len, JIT code for this mode). */
+    if (L7_LIKELY(pattern->jit && (!partial || pattern->jit_partial)))
+        rc = pcre2_jit_match(pattern->code, subject, len, start, options, scratch->md,
+                             scratch->mctx);
+    else
+        rc = pcre2_match(pattern->code, subject, len, start, options, scratch->md,
                          scratch->mctx);
     if (rc >= 0)
         return L7_PATTERN_MATCH;
     switch (rc) {
     case PCRE2_ERROR_NOMATCH:
         return L7_PATTERN_NOMATCH;
+    case PCRE2_ERROR_PARTIAL:
+        return L7_PATTERN_PARTIAL;
     case PCRE2_ERROR_MATCHLIMIT:
     case PCRE2_ERROR_DEPTHLIMIT:
     case PCRE2_ERROR_HEAPLIMIT:

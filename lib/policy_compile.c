@@ -320,6 +320,14 @@ static int compile_rule(cctx *c, const l7_pol_rule *pr, unsigned family, unsigne
             rerr(c, r, L7_ESYNTAX, r->m[i].def->name,
                  " needs protocol=tcp, udp, sctp, dccp or udp-lite");
     }
+    for (uint32_t i = 0; i < r->nm; i++) {
+        const char *n = r->m[i].def->name;
+        if ((!strcmp(n, "connection-bytes") || !strcmp(n, "connection-rate")) &&
+            (proto < 0 || proto_negated || (proto != 6 && proto != 17)))
+            rwarn(c, r,
+                  "connection-bytes and connection-rate only count TCP and UDP "
+                  "connections: add protocol=tcp or protocol=udp");
+    }
     if (r->nm > 1)
         qsort(r->m, r->nm, sizeof(l7_cmatch), cmp_cost);
 
@@ -422,6 +430,18 @@ static void warn_never_match(cctx *c)
             }
             if (!accept_est && is_accept_established(r))
                 accept_est = r;
+            /* Interfaces a hook never has (§2.4): output has no input
+             * interface, prerouting and input no output interface. */
+            const l7_cmatch *in = find_match(r, "in-interface");
+            const l7_cmatch *out = find_match(r, "out-interface");
+            int slot = ch->builtin ? l7_builtin_chain_slot(ch->table, ch->name) : -1;
+            if (in && !in->negate && slot == L7_BC_OUTPUT)
+                rwarn(c, r, "in-interface never matches in the output chain");
+            if (out && !out->negate &&
+                (slot == L7_BC_PREROUTING || slot == L7_BC_INPUT))
+                rwarn(c, r,
+                      "out-interface never matches before routing (prerouting, "
+                      "input)");
         }
     }
     /* fasttrack-connection ahead of L7 rules of the same family. */

@@ -150,9 +150,15 @@ static bool m_routingmark(const l7_cmatch *m, l7_eval *ev)
     return mark_in(m, ev, L7_NAME_ROUTINGMARK, ev->routing_mark);
 }
 
+/* connection-bytes and connection-rate count TCP and UDP connections only. */
+static bool tcp_or_udp(const l7_eval *ev)
+{
+    return ev->pkt->l4_proto == 6 || ev->pkt->l4_proto == 17;
+}
+
 static bool m_connbytes(const l7_cmatch *m, l7_eval *ev)
 {
-    if (!ev->ct_on || !ev->has_conn)
+    if (!ev->ct_on || !ev->has_conn || !tcp_or_udp(ev))
         return false;
     uint64_t b = ev->conn_bytes;
     return b >= m->v.u.range.lo && (m->v.u.range.hi == 0 || b <= m->v.u.range.hi);
@@ -160,7 +166,7 @@ static bool m_connbytes(const l7_cmatch *m, l7_eval *ev)
 
 static bool m_connrate(const l7_cmatch *m, l7_eval *ev)
 {
-    if (!ev->ct_on || !ev->has_conn)
+    if (!ev->ct_on || !ev->has_conn || !tcp_or_udp(ev))
         return false;
     uint64_t r = ev->conn_rate;
     return r >= m->v.u.range.lo && (m->v.u.range.hi == 0 || r <= m->v.u.range.hi);

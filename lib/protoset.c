@@ -210,6 +210,7 @@ int l7_protoset_set_regexp(l7_protoset *set, uint32_t id, const char *regexp,
     p->pattern = pat;
     p->regexp = text;
     p->regexp_len = regexp_len;
+    set->gen++;
     return L7_OK;
 }
 

@@ -31,6 +31,10 @@ struct l7_protoset {
     size_t cap;
     uint32_t bound; /* ids given so far */
     uint32_t live;  /* not removed */
+    /* Bumped whenever an id's regexp changes: what inspectors remember
+     * about a connection and a protocol's regexp is only valid for the
+     * generation it was learnt in. */
+    uint32_t gen;
 };
 
 #endif

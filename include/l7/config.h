@@ -38,6 +38,7 @@
 #include "l7/addrlist.h"
 #include "l7/common.h"
 #include "l7/policy.h"
+#include "l7/qtree.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -191,6 +192,20 @@ L7_API int l7_config_item_get(const char **out, const l7_config *cfg, uint32_t m
  */
 L7_API int l7_config_apply_addrlists(const l7_config *cfg, l7_addrlist *al,
                                      uint64_t now, l7_diag_list *diags);
+
+/**
+ * \brief A queue-tree definition (l7/qtree.h) of the configuration's
+ *        enabled `/queue tree` items, in configuration order; parents that
+ *        are neither `global` nor a queue are declared as interfaces (root
+ *        ids 1, 2, ... in order of first use). Compile it with
+ *        l7_qtree_create(). The loader has already checked it: it compiles
+ *        unless the host's allocator fails.
+ * \param[out] out receives the definition (destroy it with
+ *             l7_qtree_def_destroy()); NULL on failure
+ * \param cfg the configuration
+ * \return #L7_OK, #L7_EINVAL or #L7_ENOMEM
+ */
+L7_API int l7_config_qtree_def(l7_qtree_def **out, const l7_config *cfg);
 
 /** \brief Flags of l7_config_export(). */
 typedef enum l7_config_export_flag {

@@ -61,6 +61,18 @@ L7_API int l7_console_create(l7_console **out, l7_config *cfg, l7_engine *engine
                              const l7_allocator *alloc);
 
 /**
+ * \brief Show the live entries of a shared address-list object in
+ *        `/ip firewall address-list print` (static and dynamic entries,
+ *        flag `D`, remaining timeouts) instead of the configuration's
+ *        static definitions.
+ * \param con the console
+ * \param al the object the engine uses (borrowed), or NULL to go back to
+ *        the configuration's entries
+ * \return #L7_OK or #L7_EINVAL
+ */
+L7_API int l7_console_set_addrlist(l7_console *con, l7_addrlist *al);
+
+/**
  * \brief Destroy a console (not the configuration or engine).
  * \param con the console, or NULL
  */

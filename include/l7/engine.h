@@ -268,7 +268,8 @@ typedef struct l7_verdict {
  * \brief Create an engine.
  * \param[out] out receives the engine; NULL on failure
  * \param rs the ruleset to start with (the engine takes a reference); NULL
- *        = an empty ruleset (everything accepted, tracking on)
+ *        = an empty ruleset (everything accepted; with `enabled=auto`
+ *        tracking stays off until a ruleset with rules is set)
  * \param opts options, or NULL for the defaults
  * \param alloc allocator hooks, or NULL
  * \return #L7_OK, #L7_EINVAL, #L7_ERANGE (an option out of range) or

@@ -21,9 +21,18 @@
  * `max_packets` can be inspected; at packet `max_packets + 1` the connection
  * becomes `unknown`. Payload is appended once per packet (L12), NUL bytes
  * removed, both directions in arrival order without separator, up to
- * `max_bytes` (L2). The regexps run on the whole collected buffer, only for
- * packets that added bytes (L5, D-L4), never twice for one protocol on the
- * same buffer; the first match wins for the connection's life (L6).
+ * `max_bytes` (L2). The answers are those of running the regexps on the
+ * whole collected buffer, only for packets that added bytes (L5, D-L4); the
+ * first match wins for the connection's life (L6).
+ *
+ * What a run costs: a protocol never runs twice on the same buffer, and a
+ * run does not rescan what earlier runs on the same connection ruled out.
+ * A regexp anchored with `^` that can no longer match whatever bytes follow
+ * is not run again (l7_inspect_stats::regex_skipped); one whose matches
+ * have a bounded length resumes just before the bytes it has not seen; one
+ * with `*` or `+` resumes at the old end when no match attempt reached it
+ * (l7_inspect_stats::bytes_skipped). This state costs three bits per
+ * protocol of the set, allocated with the buffer and freed with it.
  *
  * Two ways to drive it:
  *
@@ -132,6 +141,17 @@ typedef struct l7_inspect_stats {
     uint64_t classified;
     /** Connections given up as `unknown`. */
     uint64_t unknown;
+    /**
+     * Regexp runs saved: a protocol whose anchored regexp was shown unable
+     * to match the connection whatever bytes follow is not run again.
+     */
+    uint64_t regex_skipped;
+    /**
+     * Buffer bytes the regexp runs started after: a run that resumes where
+     * an earlier run on the same connection proved nothing new can begin
+     * skips the bytes before that point (each skipped byte counted once).
+     */
+    uint64_t bytes_skipped;
 } l7_inspect_stats;
 
 /**

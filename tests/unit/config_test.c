@@ -390,7 +390,10 @@ static const struct err_case {
      "missing required property address"},
     {"queue is its own parent",
      "/queue tree add name=a parent=b\n/queue tree add name=b parent=a\n", 0, L7_EINVAL,
-     1, 1, "own parent"},
+     1, 31, "queue a: parent chain is a cycle"},
+    {"unsupported queue type",
+     "/queue tree add name=c parent=global queue=pcq-upload-default packet-mark=x\n", 0,
+     L7_EUNSUPPORTED, 1, 44, "queue type pcq-upload-default is not supported"},
 };
 
 START_TEST(test_error_table)
@@ -482,6 +485,11 @@ START_TEST(test_warnings_have_positions)
         ck_assert_uint_gt(l7_diag_column(d, k), 0);
         if (l7_diag_line(d, k) == 3)
             ck_assert_ptr_nonnull(strstr(l7_diag_message(d, k), "never matches"));
+        if (l7_diag_line(d, k) == 4) { /* at the value the warning is about */
+            ck_assert_ptr_nonnull(
+                strstr(l7_diag_message(d, k), "priority has no effect"));
+            ck_assert_uint_eq(l7_diag_column(d, k), 61);
+        }
         w++;
     }
     ck_assert_uint_ge(w, 2); /* the L7 rule behind accept-established, the queue */
@@ -826,6 +834,135 @@ START_TEST(test_apply_addrlists)
 }
 END_TEST
 
+START_TEST(test_qtree_def)
+{
+    l7_config *cfg;
+    l7_config_create(&cfg, NULL);
+    ck_assert_int_eq(load(cfg,
+                          "/queue tree\n"
+                          "add name=up parent=ether1 max-limit=10M\n"
+                          "add name=voip parent=up packet-mark=voip limit-at=1M "
+                          "max-limit=2M priority=1\n"
+                          "add name=bulk parent=up packet-mark=bulk max-limit=10M\n"
+                          "add name=off parent=global packet-mark=x disabled=yes\n",
+                          0, NULL),
+                     L7_OK);
+    l7_qtree_def *def;
+    ck_assert_int_eq(l7_config_qtree_def(&def, cfg), L7_OK);
+    ck_assert_uint_eq(l7_qtree_def_count(def), 3); /* the disabled queue is left out */
+    l7_qtree *tree;
+    ck_assert_int_eq(l7_qtree_create(&tree, def, NULL, 0, NULL), L7_OK);
+    uint32_t root, q;
+    ck_assert_int_eq(l7_qtree_root_lookup(&root, tree, "ether1"), L7_OK);
+    ck_assert_uint_eq(root, 1);
+    ck_assert_int_eq(l7_qtree_queue_lookup(&q, tree, "voip"), L7_OK);
+    ck_assert_uint_eq(q, 1);
+    l7_qtree_destroy(tree);
+    l7_qtree_def_destroy(def);
+    ck_assert_int_eq(l7_config_qtree_def(NULL, cfg), L7_EINVAL);
+    l7_config_destroy(cfg);
+}
+END_TEST
+
+/* Mutated copies of a real script: every load ends in a clean status. */
+START_TEST(test_mutated_scripts)
+{
+    static const char good[] =
+        "/ip firewall layer7-protocol add name=bt regexp=\"^(\\\\x13BitTorrent|GET)\"\n"
+        "/ip firewall address-list add list=A address=10.0.0.0/8 comment=\"a b\"\n"
+        "/ip firewall filter add chain=forward action=jump jump-target=c "
+        "layer7-protocol=bt\n"
+        "/ip firewall filter add chain=c action=drop src-address-list=!A "
+        "time=8h-17h,mon protocol=tcp dst-port=80,443\n"
+        "/ip firewall filter set [find where chain=c] comment=x; remove 0\n"
+        "/ip firewall mangle add chain=prerouting action=mark-packet "
+        "new-packet-mark=p passthrough=no\n"
+        "/queue tree add name=q parent=global packet-mark=p max-limit=5M\n"
+        "/system logging add topics=firewall,info action=memory\n";
+    static const char alphabet[] = "\"\\=[]!~$;# \n/-,0aq";
+    uint32_t rng = 12345;
+    char buf[sizeof(good)];
+    for (int iter = 0; iter < 400; iter++) {
+        memcpy(buf, good, sizeof(good));
+        for (int k = 0; k < 1 + iter % 4; k++) {
+            rng = rng * 1103515245u + 12345u;
+            size_t at = (rng >> 8) % (sizeof(good) - 1);
+            rng = rng * 1103515245u + 12345u;
+            buf[at] = alphabet[(rng >> 8) % (sizeof(alphabet) - 1)];
+        }
+        l7_config *cfg;
+        l7_diag_list *d;
+        l7_config_create(&cfg, NULL);
+        l7_diag_list_create(&d, NULL);
+        int rc = load(cfg, buf, iter & 1 ? L7_CONFIG_STRICT : 0, d);
+        ck_assert_msg(rc == L7_OK || rc == L7_ESYNTAX, "iteration %d: %d", iter, rc);
+        if (rc == L7_OK) {
+            /* whatever loaded exports and reloads to itself */
+            char *e = export_text(cfg, 0);
+            l7_config *again;
+            l7_config_create(&again, NULL);
+            ck_assert_int_eq(load(again, e, 0, NULL), L7_OK);
+            char *e2 = export_text(again, 0);
+            ck_assert_str_eq(e, e2);
+            free(e);
+            free(e2);
+            l7_config_destroy(again);
+        } else {
+            ck_assert_uint_gt(errors(d), 0);
+        }
+        l7_diag_list_destroy(d);
+        l7_config_destroy(cfg);
+    }
+}
+END_TEST
+
+/* An allocator that fails after a budget of allocations. */
+static long budget;
+static void *fail_malloc(size_t n, void *u)
+{
+    (void)u;
+    return budget-- > 0 ? malloc(n) : NULL;
+}
+static void *fail_realloc(void *p, size_t n, void *u)
+{
+    (void)u;
+    return budget-- > 0 ? realloc(p, n) : NULL;
+}
+static void fail_free(void *p, void *u)
+{
+    (void)u;
+    free(p);
+}
+
+START_TEST(test_allocation_failures)
+{
+    static const char script[] =
+        "/ip firewall layer7-protocol add name=web regexp=GET\n"
+        "/ip firewall address-list add list=A address=10.0.0.1\n"
+        "/ip firewall filter add chain=forward layer7-protocol=web\n"
+        "/queue tree add name=q parent=global packet-mark=m\n"
+        "/ip firewall filter add chain=forward action=bogus\n";
+    l7_allocator hooks = {fail_malloc, fail_realloc, fail_free, NULL};
+    for (long b = 0; b < 400; b += 3) {
+        budget = 1000000;
+        l7_config *cfg;
+        ck_assert_int_eq(l7_config_create(&cfg, &hooks), L7_OK);
+        ck_assert_int_eq(load(cfg, "/ip firewall filter add chain=input\n", 0, NULL),
+                         L7_OK);
+        char *before = export_text(cfg, 0);
+        budget = b;
+        int rc = load(cfg, script, 0, NULL);
+        ck_assert_msg(rc == L7_ENOMEM || rc == L7_ESYNTAX, "budget %ld: %d", b, rc);
+        budget = 1000000;
+        char *after = export_text(cfg, 0);
+        ck_assert_str_eq(before, after);
+        free(before);
+        free(after);
+        l7_config_destroy(cfg);
+    }
+}
+END_TEST
+
 START_TEST(test_api_edges)
 {
     l7_config *cfg;
@@ -871,6 +1008,9 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_round_trip_escapes);
     tcase_add_test(tc, test_export_marks_and_strict);
     tcase_add_test(tc, test_apply_addrlists);
+    tcase_add_test(tc, test_qtree_def);
+    tcase_add_test(tc, test_mutated_scripts);
+    tcase_add_test(tc, test_allocation_failures);
     tcase_add_test(tc, test_api_edges);
     suite_add_tcase(s, tc);
     return s;

@@ -675,6 +675,8 @@ START_TEST(test_hash_and_bulk_lookup)
         ck_assert_ptr_eq(c, out[i]);
     }
     ck_assert_uint_eq(l7_conntrack_lookup_bulk(out, ct, rev, hashes, N, T0), N);
+    miss[0].src.family = 0; /* a malformed tuple is a miss, not an error */
+    miss[1].dst.family = 4;
     ck_assert_uint_eq(l7_conntrack_lookup_bulk(out, ct, miss, NULL, N, T0), 0);
     for (int i = 0; i < N; i++)
         ck_assert_ptr_null(out[i]);

@@ -522,6 +522,52 @@ START_TEST(test_addrlist_timeout)
 }
 END_TEST
 
+/* The seed's "dynamic application-based blocking": a BitTorrent user is
+ * listed for 1h and loses web access, then gets it back. */
+START_TEST(test_seed_p2p_users)
+{
+    world w;
+    world_init(&w);
+    add_proto(w.p, "bittorrent", "^(\\x13BitTorrent protocol|\\x42\\x54:)");
+    add_rule(w.p, 4, L7_TABLE_FILTER,
+             "chain=forward action=add-src-to-address-list layer7-protocol=bittorrent "
+             "address-list=p2p-users address-list-timeout=1h comment=Track_P2P_users");
+    add_rule(w.p, 4, L7_TABLE_FILTER,
+             "chain=forward action=drop src-address-list=p2p-users dst-port=80,443 "
+             "protocol=tcp comment=Limit_web_access_for_P2P_users");
+    world_engine(&w, 0);
+    l7t_flow bt = {"192.168.1.150", "203.0.113.9", 6, 51413, 6881, 0};
+    l7t_flow web = {"192.168.1.150", "93.184.216.34", 6, 40000, 443, 0};
+    l7t_flow web2 = {"192.168.1.150", "93.184.216.34", 6, 40001, 443, 0};
+    uint64_t t = MON_10;
+    ck_assert_uint_eq(pkt(&w, &web, 0, SYN, NULL, t)->verdict, L7_VERDICT_ACCEPT);
+    pkt(&w, &bt, 0, SYN, NULL, t);
+    pkt(&w, &bt, 1, SYNACK, NULL, t);
+    pkt(&w, &bt, 0, ACK, NULL, t);
+    size_t len = l7t_frame(w.frame, &bt, 0, PSHACK, 1001, BT_HS, 28);
+    l7_verdict v;
+    memset(&v, 0, sizeof(v));
+    v.size = sizeof(v);
+    ck_assert_int_eq(
+        l7_engine_process(&v, w.e, w.frame, len, L7_LINK_IP, NULL, L7T_SEC(t)), L7_OK);
+    ck_assert_str_eq(str_or(v.layer7_protocol), "bittorrent");
+    /* replies come from the server, not listed: accepted */
+    ck_assert_uint_eq(pkt(&w, &web, 1, SYNACK, NULL, t + 1)->verdict,
+                      L7_VERDICT_ACCEPT);
+    /* the user's web traffic, even of an older connection, is now dropped */
+    const l7_verdict *r = pkt(&w, &web, 0, ACK, NULL, t + 1);
+    ck_assert_uint_eq(r->verdict, L7_VERDICT_DROP);
+    ck_assert_str_eq(str_or(r->rule_comment), "Limit web access for P2P users");
+    /* every BitTorrent packet refreshes the entry (Decision 11) */
+    pkt(&w, &bt, 0, PSHACK, "x", t + 1800);
+    ck_assert_uint_eq(pkt(&w, &web2, 0, SYN, NULL, t + 3000)->verdict, L7_VERDICT_DROP);
+    /* an hour after the last refresh: free again */
+    ck_assert_uint_eq(pkt(&w, &web2, 0, SYN, NULL, t + 1800 + 3601)->verdict,
+                      L7_VERDICT_ACCEPT);
+    world_fini(&w);
+}
+END_TEST
+
 /* ---- swaps
  * --------------------------------------------------------------------------- */
 
@@ -576,6 +622,42 @@ START_TEST(test_swap_keeps_connections)
     v = pkt(&w, &f, 0, PSHACK, YT_REQ, MON_10 + 2);
     ck_assert_str_eq(str_or(v->rule_chain), "forward");
     ck_assert_uint_eq(v->rule_position, 0);
+    l7_policy_destroy(p2);
+    world_fini(&w);
+}
+END_TEST
+
+/* A connection still inspecting across a swap to another protocol set:
+ * what the regexps learnt under the old ids must not leak into the new
+ * ones (an anchored pattern found dead under id 0 is another protocol
+ * after the swap). */
+START_TEST(test_swap_while_inspecting)
+{
+    world w;
+    world_init(&w);
+    add_proto(w.p, "xyz", "^xyz");
+    add_rule(w.p, 4, L7_TABLE_MANGLE,
+             "chain=prerouting action=mark-connection layer7-protocol=xyz "
+             "new-connection-mark=x");
+    world_engine(&w, 0);
+    l7t_flow f = {"10.0.0.1", "10.0.1.1", 6, 40000, 7000, 0};
+    pkt(&w, &f, 0, SYN, NULL, MON_10);
+    pkt(&w, &f, 1, SYNACK, NULL, MON_10);
+    pkt(&w, &f, 0, ACK, NULL, MON_10);
+    ck_assert_ptr_null(pkt(&w, &f, 0, PSHACK, "abc", MON_10)->layer7_protocol);
+
+    l7_policy *p2;
+    ck_assert_int_eq(l7_policy_create(&p2, NULL), L7_OK);
+    add_proto(p2, "target", "^abc.*def");
+    add_rule(p2, 4, L7_TABLE_MANGLE,
+             "chain=prerouting action=mark-connection layer7-protocol=target "
+             "new-connection-mark=t");
+    l7_ruleset *rs2 = compile(p2);
+    ck_assert_int_eq(l7_engine_set_ruleset(w.e, rs2), L7_OK);
+    l7_ruleset_destroy(rs2);
+    const l7_verdict *v = pkt(&w, &f, 0, PSHACK, "def", MON_10);
+    ck_assert_str_eq(str_or(v->layer7_protocol), "target");
+    ck_assert_str_eq(str_or(v->connection_mark), "t");
     l7_policy_destroy(p2);
     world_fini(&w);
 }
@@ -973,6 +1055,51 @@ START_TEST(test_threads_share_ruleset)
 }
 END_TEST
 
+/* Hostile frames (random bytes, truncated and mutated real packets) through
+ * the seed setup: every one gets a verdict, none is an error or a crash. */
+START_TEST(test_random_frames)
+{
+    world w;
+    world_init(&w);
+    seed_setup(&w);
+    uint32_t seed = 99;
+    uint8_t buf[256];
+    l7t_flow f = {"192.168.1.150", "157.240.1.35", 6, 43000, 80, 0};
+    for (int i = 0; i < 3000; i++) {
+        size_t len;
+        seed = seed * 1103515245u + 12345u;
+        if (i & 1) {
+            len = l7t_frame(buf, &f, (int)(seed >> 30) & 1, (uint8_t)(seed >> 8), seed,
+                            FB_REQ, strlen(FB_REQ));
+            len = (seed >> 16) % (len + 1);
+            for (int k = 0; k < 3; k++) {
+                seed = seed * 1103515245u + 12345u;
+                if (len)
+                    buf[(seed >> 16) % len] ^= (uint8_t)(seed >> 4);
+            }
+        } else {
+            len = (seed >> 16) % sizeof(buf);
+            for (size_t k = 0; k < len; k++) {
+                seed = seed * 1103515245u + 12345u;
+                buf[k] = (uint8_t)(seed >> 16);
+            }
+            if (len)
+                buf[0] = (uint8_t)(0x45 + (seed & 0x20));
+        }
+        l7_verdict v;
+        memset(&v, 0, sizeof(v));
+        v.size = sizeof(v);
+        ck_assert_int_eq(l7_engine_process(&v, w.e, buf, len, L7_LINK_IP, NULL,
+                                           L7T_SEC(MON_10) + (uint64_t)i * 1000000),
+                         L7_OK);
+        ck_assert_uint_le(v.verdict, L7_VERDICT_PENDING);
+    }
+    l7_engine_expire(w.e, L7T_SEC(MON_10 + 86400 * 2), 1u << 20);
+    ck_assert_uint_eq(l7_engine_stat(w.e, L7_ENGINE_STAT_PACKETS), 3000);
+    world_fini(&w);
+}
+END_TEST
+
 START_TEST(test_log_format)
 {
     l7_log_event ev;
@@ -1060,8 +1187,10 @@ static Suite *engine_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("state");
     tcase_add_test(tc, test_addrlist_timeout);
+    tcase_add_test(tc, test_seed_p2p_users);
     tcase_add_test(tc, test_swap_keeps_connections);
     tcase_add_test(tc, test_swap_same_policy_ids);
+    tcase_add_test(tc, test_swap_while_inspecting);
     tcase_add_test(tc, test_fast_path_no_regex);
     tcase_add_test(tc, test_l7_behind_accept_established);
     tcase_add_test(tc, test_ipv6_layer7);
@@ -1069,6 +1198,7 @@ static Suite *engine_suite(void)
     tcase_add_test(tc, test_regex_limit_warning);
     tcase_add_test(tc, test_connection_rate);
     tcase_add_test(tc, test_threads_share_ruleset);
+    tcase_add_test(tc, test_random_frames);
     suite_add_tcase(s, tc);
     return s;
 }

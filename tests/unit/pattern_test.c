@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include "common_internal.h"
+#include "pattern_internal.h"
 #include "l7/l7.h"
 
 #include <pthread.h>
@@ -655,6 +656,67 @@ START_TEST(test_threads_share_pattern)
 }
 END_TEST
 
+/* ---- shape: anchoring and longest match (for incremental matching) -------- */
+
+#define INF L7_PATTERN_LEN_INF
+
+static const struct shape_case {
+    const char *re;
+    uint32_t max_len;
+    int anchored;
+} shape_cases[] = {
+    {"abc", 3, 0},
+    {"^abc", 3, 1},
+    {"^abc$", 3, 1},
+    {"^.*(facebook|fbcdn|fbsbx).*$", 8, 0}, /* stripped: the inner group */
+    {"^.*(youtube\\.com/watch|googlevideo\\.com).*$", 17, 0},
+    {"^(GET|POST) .*HTTP/1\\.[01]", INF, 1},
+    {"^(\\x13BitTorrent protocol|\\x42\\x54:)", 20, 1},
+    {"^[\\xe3\\xc6\\xd4]", 1, 1},
+    {"^\\xf4\\xbe\\x03.*$", 3, 1}, /* `.*$` stripped */
+    {"^GET /api/v[0-9]+/.*$", INF, 1},
+    {"^a|b", 1, 0},   /* one alternative is unanchored */
+    {"^a|^bc", 2, 1}, /* every alternative anchored */
+    {"(^a)", 1, 0},   /* conservative: `^` inside a group */
+    {"|^a", 1, 0},    /* the empty alternative matches anywhere */
+    {"ab?c", 3, 0},
+    {"(ab)?c", 3, 0},
+    {"(ab|cde)?x", 4, 0},
+    {"a{3}", 3, 0},
+    {"(ab){2,4}", 8, 0},
+    {"a{2,}", INF, 0},
+    {"(ab){0,2}c{3}", 7, 0},
+    {"a+?", INF, 0},
+    {"a*?b", INF, 0},
+    {"a??b", 2, 0},
+    {"[]a]x", 2, 0},
+    {"[^]a]x", 2, 0},
+    {"[[:digit:]x]y", 2, 0},
+    {"[a\\]x", 2, 0}, /* backslash in a bracket is a literal */
+    {"a\\{2}", 4, 0}, /* `\{` is a literal brace */
+    {"x{", 2, 0},     /* not a bound: literal */
+    {"\\x2a\\x2b", 2, 0},
+    {"((a|bb)(c|dd)){3}", 12, 0},
+    {"$", 0, 0},
+    {"^$", 0, 1},
+    {"a{60000}b{60000}", INF, 0}, /* longer than any window: unbounded */
+    {"(a{300}){300}", INF, 0},
+};
+
+START_TEST(test_shape)
+{
+    const struct shape_case *c = &shape_cases[_i];
+    l7_pattern *p = NULL;
+    ck_assert_int_eq(
+        l7_pattern_compile(&p, c->re, strlen(c->re), NULL, NULL, "t", NULL), L7_OK);
+    ck_assert_msg(l7_pattern_max_len(p) == c->max_len, "%s: max_len %u, want %u", c->re,
+                  l7_pattern_max_len(p), c->max_len);
+    ck_assert_msg(l7_pattern_anchored(p) == (c->anchored != 0), "%s: anchored %d",
+                  c->re, (int)l7_pattern_anchored(p));
+    l7_pattern_destroy(p);
+}
+END_TEST
+
 static Suite *pattern_suite(void)
 {
     Suite *s = suite_create("pattern");
@@ -666,6 +728,7 @@ static Suite *pattern_suite(void)
     tcase_add_loop_test(tc, test_match, 0, (int)L7_ARRAY_SIZE(match_cases));
     tcase_add_test(tc, test_args);
     tcase_add_test(tc, test_threads_share_pattern);
+    tcase_add_loop_test(tc, test_shape, 0, (int)L7_ARRAY_SIZE(shape_cases));
     suite_add_tcase(s, tc);
     TCase *seed = tcase_create("seed");
     tcase_add_unchecked_fixture(seed, seed_setup, seed_teardown);

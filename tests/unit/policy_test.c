@@ -465,6 +465,17 @@ static const struct {
      "filter#1",
      "fasttrack"},
     {{"chain=forward protocol=tcp dst-port=80,443 action=drop", NULL}, 0, NULL, NULL},
+    {{"chain=output in-interface=ether1 action=drop", NULL}, 0, "filter#0", "output"},
+    {{"chain=input out-interface=ether1 action=drop", NULL}, 0, "filter#0", "routing"},
+    {{"chain=input out-interface=!ether1 action=drop", NULL}, 0, NULL, NULL},
+    {{"chain=forward connection-bytes=1000-0 action=drop", NULL},
+     0,
+     "filter#0",
+     "protocol=tcp"},
+    {{"chain=forward protocol=udp connection-rate=1M-0 action=drop", NULL},
+     0,
+     NULL,
+     NULL},
     {{"chain=forward layer7-protocol=netflix action=drop", NULL},
      L7_ESYNTAX,
      "filter#0",
@@ -626,13 +637,17 @@ static const mcase match_cases[] = {
     {"packet-mark=yt", &tcp80, 0, 0, NULL, ES, 0, "yt", 0, MON_10, 0, 0, 0, 1},
     {"packet-mark=!yt", &tcp80, 0, 0, NULL, ES, 0, "yt", 0, MON_10, 0, 0, 0, 0},
     /* connection-bytes / connection-rate (to=0: no upper bound) */
-    {"connection-bytes=1000-0", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 5000, 0, 0, 1},
-    {"connection-bytes=0-1000", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 5000, 0, 0, 0},
-    {"connection-rate=1M-0", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0, 2000000, 0, 1},
-    {"connection-rate=!0-100k", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0, 2000000, 0,
-     1},
-    {"connection-rate=0-100k", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0, 2000000, 0,
-     0},
+    {"connection-bytes=1000-0", &icmp, 0, 0, NULL, ES, 0, 0, 0, MON_10, 5000, 0, 0, 0},
+    {"protocol=tcp connection-bytes=1000-0", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10,
+     5000, 0, 0, 1},
+    {"protocol=tcp connection-bytes=0-1000", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10,
+     5000, 0, 0, 0},
+    {"protocol=tcp connection-rate=1M-0", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0,
+     2000000, 0, 1},
+    {"protocol=tcp connection-rate=!0-100k", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0,
+     2000000, 0, 1},
+    {"protocol=tcp connection-rate=0-100k", &tcp80, 0, 0, NULL, ES, 0, 0, 0, MON_10, 0,
+     2000000, 0, 0},
     /* content: per packet, case-sensitive */
     {"content=youtube", &tcp80, 0, 0x18, "GET / HTTP/1.1\r\nHost: www.youtube.com", ES,
      0, 0, 0, MON_10, 0, 0, 0, 1},
@@ -1051,6 +1066,31 @@ START_TEST(test_limit)
 }
 END_TEST
 
+START_TEST(test_limit_bits)
+{
+    /* 8000 bit/s with a burst of 8000 bits: 25 packets of 40 bytes */
+    const char *filter[] = {"chain=forward action=accept limit=8k/1s,8k:bit",
+                            "chain=forward action=drop", NULL};
+    l7_ruleset *rs = compile_rules(filter, NULL, NULL);
+    ck_assert_ptr_nonnull(rs);
+    run r;
+    run_init(&r, rs);
+    uint64_t t = L7T_SEC(MON_10);
+    int accepted = 0;
+    for (int i = 0; i < 40; i++)
+        accepted +=
+            run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t) == L7_VERDICT_ACCEPT;
+    ck_assert_int_eq(accepted, 25);
+    /* 40 ms later: 320 bits, one more packet */
+    t += 40 * 1000000ull;
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t),
+                     L7_VERDICT_ACCEPT);
+    ck_assert_int_eq(run_packet(&r, 0, &tcp80, 0, 0x10, NULL, ES, t), L7_VERDICT_DROP);
+    ck_assert_uint_eq(r.ev.limit_hits, 1);
+    run_fini(&r);
+}
+END_TEST
+
 START_TEST(test_conntrack_off)
 {
     l7_policy *p;
@@ -1149,6 +1189,77 @@ START_TEST(test_disabled_protocol)
 }
 END_TEST
 
+/* RouterOS allows at most 4096 distinct packet marks ("bad new packet
+ * mark"). */
+START_TEST(test_packet_mark_limit)
+{
+    l7_policy *p;
+    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    char buf[96];
+    for (int i = 0; i < 4097; i++) {
+        snprintf(buf, sizeof(buf),
+                 "chain=prerouting action=mark-packet new-packet-mark=m%d", i % 4096);
+        ck_assert_int_eq(add_rule(p, 4, L7_TABLE_MANGLE, buf, NULL), L7_OK);
+    }
+    l7_ruleset *rs = NULL;
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, NULL), L7_OK);
+    l7_ruleset_destroy(rs);
+    ck_assert_int_eq(
+        add_rule(p, 4, L7_TABLE_MANGLE,
+                 "chain=prerouting action=mark-packet new-packet-mark=one-more", NULL),
+        L7_OK);
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, d), L7_ESYNTAX);
+    ck_assert_ptr_nonnull(strstr(l7_diag_message(d, 0), "bad new packet mark"));
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
+/* Hostile values for every property: refused with a diagnostic or
+ * accepted, never a crash; whatever was accepted compiles or is refused
+ * with an error (never a crash either). */
+START_TEST(test_random_values)
+{
+    static const char alphabet[] = "0123456789abcdefxyz-,./:!_ \x00\xff\"$";
+    uint32_t seed = 12345u + (uint32_t)_i;
+    l7_policy *p = new_policy();
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    for (uint32_t def = 0; def < l7_prop_def_count; def++) {
+        uint32_t table = (l7_prop_defs[def].tables & L7_TB_FILTER) ? 0 : 1;
+        uint32_t pos;
+        ck_assert_int_eq(l7_policy_rule_add(&pos, p, 4, table, L7_POLICY_APPEND),
+                         L7_OK);
+        l7_policy_rule_set(p, 4, table, pos, "chain", "forward", 7, NULL);
+        for (int k = 0; k < 60; k++) {
+            char v[24];
+            seed = seed * 1103515245u + 12345u;
+            size_t n = (seed >> 16) % sizeof(v);
+            for (size_t j = 0; j < n; j++) {
+                seed = seed * 1103515245u + 12345u;
+                v[j] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+            }
+            int rc =
+                l7_policy_rule_set(p, 4, table, pos, l7_prop_defs[def].name, v, n, d);
+            ck_assert_int_le(rc, 0);
+            if (rc < 0)
+                ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+            l7_diag_list_clear(d);
+        }
+    }
+    l7_ruleset *rs = NULL;
+    int rc = l7_ruleset_compile(&rs, p, d);
+    ck_assert(rc == L7_OK || rc == L7_ESYNTAX);
+    if (rc < 0)
+        ck_assert_uint_ge(l7_diag_list_count_severity(d, L7_SEV_ERROR), 1);
+    l7_ruleset_destroy(rs);
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 START_TEST(test_counter_identity)
 {
     /* The signature ignores comment/disabled, so a reload of the same text
@@ -1180,6 +1291,8 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_jump_depth_limit);
     tcase_add_test(tc, test_counter_identity);
     tcase_add_test(tc, test_disabled_protocol);
+    tcase_add_test(tc, test_packet_mark_limit);
+    tcase_add_loop_test(tc, test_random_values, 0, 8);
     suite_add_tcase(s, tc);
     tc = tcase_create("eval");
     tcase_add_loop_test(tc, test_matchers, 0, (int)L7_ARRAY_SIZE(match_cases));
@@ -1187,6 +1300,7 @@ static Suite *policy_suite(void)
     tcase_add_loop_test(tc, test_actions, 0, (int)L7_ARRAY_SIZE(action_cases));
     tcase_add_test(tc, test_address_list_actions);
     tcase_add_test(tc, test_limit);
+    tcase_add_test(tc, test_limit_bits);
     tcase_add_test(tc, test_conntrack_off);
     tcase_add_test(tc, test_ipv6_tables);
     suite_add_tcase(s, tc);
