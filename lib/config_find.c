@@ -161,8 +161,10 @@ static l7_sexpr *new_node(xparser *x, l7_sexpr_op op)
 #define REGEX_MAX_NEST   32
 #define REGEX_MAX_REPEAT 1000
 
-static const char *regex_too_complex(const char *re, size_t n)
+/* Why `re` is refused (and *code, the status to report), or NULL. */
+static const char *regex_refused(const char *re, size_t n, int *code)
 {
+    *code = L7_ELIMIT;
     if (n > REGEX_MAX_LEN)
         return "regular expression too long (limit 1024 bytes)";
     size_t nest = 0;
@@ -176,6 +178,14 @@ static const char *regex_too_complex(const char *re, size_t n)
             continue;
         }
         if (ch == '\\') {
+            /* POSIX EREs have no back-references, but glibc's regexec
+             * accepts them and backtracks exponentially on them: a 400-byte
+             * value can take minutes. */
+            if (i + 1 < n && re[i + 1] >= '1' && re[i + 1] <= '9') {
+                *code = L7_EUNSUPPORTED;
+                return "back-references (\\1 to \\9) are not supported in a "
+                       "POSIX extended regular expression";
+            }
             i++;
             continue;
         }
@@ -215,9 +225,10 @@ static const char *regex_too_complex(const char *re, size_t n)
 static int compile_regex(xparser *x, l7_sexpr *e, size_t vofs, size_t vlen)
 {
     l7_sctx *c = x->c;
-    const char *why = regex_too_complex(e->value.ptr, e->value.len);
+    int code;
+    const char *why = regex_refused(e->value.ptr, e->value.len, &code);
     if (why) {
-        l7_sctx_error(c, L7_ELIMIT, vofs, vlen, "%s", why);
+        l7_sctx_error(c, code, vofs, vlen, "%s", why);
         return -1;
     }
     regex_t *re = l7_sctx_alloc(c, sizeof(*re));

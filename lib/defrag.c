@@ -2,8 +2,9 @@
  * IPv4/IPv6 fragment reassembly with bounded memory and a timeout.
  *
  * Policy follows Linux (net/ipv4/inet_fragment.c and ip_fragment.c since
- * 4.19, net/ipv6/reassembly.c): an exact duplicate is dropped alone, any
- * other overlap kills the whole datagram (RFC 5722), a datagram lives
+ * 4.19, net/ipv6/netfilter/nf_conntrack_reasm.c): a fragment whose bytes
+ * are all held already is a duplicate, dropped alone; any other overlap
+ * kills the whole datagram (RFC 5722), a datagram lives
  * ipfrag_time (30 s) from its first fragment, and over ipfrag_high_thresh
  * (4 MiB) new fragments are refused. The figures are Linux's defaults.
  *
@@ -15,6 +16,7 @@
 #include "l7/defrag.h"
 #include "packet_internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define DEFRAG_DEFAULT_TIMEOUT   (30ull * L7_NSEC_PER_SEC)
@@ -35,6 +37,7 @@ typedef struct dgram {
     struct dgram *hnext;       /* hash chain */
     struct dgram *prev, *next; /* arrival order */
     uint64_t deadline;
+    uint64_t born; /* `now` of its first fragment */
     uint32_t hash;
     /* key */
     uint8_t version, proto;
@@ -74,6 +77,18 @@ struct l7_defrag {
     l7_defrag_stats st;
 };
 
+/* Sizes of the first versions of the public structs. Callers built against
+ * an older header pass these; later versions only grow at the end, so the
+ * checks below must keep accepting them (never compare with sizeof). */
+#define DEFRAG_OPTIONS_V1_SIZE 32u
+#define DEFRAG_STATS_V1_SIZE   88u
+_Static_assert(offsetof(l7_defrag_options, max_memory) + sizeof(uint64_t) ==
+                   DEFRAG_OPTIONS_V1_SIZE,
+               "l7_defrag_options v1 layout");
+_Static_assert(offsetof(l7_defrag_stats, dropped_fragments) + sizeof(uint64_t) ==
+                   DEFRAG_STATS_V1_SIZE,
+               "l7_defrag_stats v1 layout");
+
 void l7_defrag_options_init(l7_defrag_options *out)
 {
     if (!out)
@@ -95,7 +110,7 @@ int l7_defrag_create(l7_defrag **out, const l7_defrag_options *opts,
     l7_defrag_options o;
     l7_defrag_options_init(&o);
     if (opts) {
-        if (opts->size < sizeof(l7_defrag_options))
+        if (opts->size < DEFRAG_OPTIONS_V1_SIZE)
             return L7_EINVAL;
         if (opts->max_fragments)
             o.max_fragments = opts->max_fragments;
@@ -312,6 +327,16 @@ static int keep_header(l7_defrag *d, dgram *g, const l7_packet *pkt)
     return L7_OK;
 }
 
+/* Whether the held fragments cover [start, end) without a gap. */
+static bool covered(const dgram *g, uint32_t start, uint32_t end)
+{
+    uint32_t reach = start;
+    for (size_t i = 0; i < g->nfrags && g->frags[i].start <= reach; i++)
+        if (g->frags[i].end > reach)
+            reach = g->frags[i].end;
+    return reach >= end;
+}
+
 /* A datagram created for a fragment that could not be stored holds
  * nothing: do not let it wait for its timeout. */
 static l7_defrag_result refuse(l7_defrag *d, dgram *g, uint64_t cookie, int *err)
@@ -355,6 +380,7 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         memcpy(g->dst, dst, 16);
         g->deadline =
             now > UINT64_MAX - d->opt.timeout_ns ? UINT64_MAX : now + d->opt.timeout_ns;
+        g->born = now;
         g->mem = sizeof(*g);
         d->mem += g->mem;
         g->hnext = d->buckets[h & d->mask];
@@ -396,6 +422,11 @@ static l7_defrag_result add_fragment(l7_defrag *d, const l7_packet *pkt,
         if (same)
             return drop_one(d, cookie, &d->st.duplicates);
         if (touches) {
+            /* Linux calls a fragment that lies inside data already held
+             * a duplicate, not an overlap; a last fragment still has to
+             * say where the datagram ends, so it gets no such pass. */
+            if (pkt->more_fragments && covered(g, start, end))
+                return drop_one(d, cookie, &d->st.duplicates);
             d->st.overlaps++;
             drop_dgram(d, g, &cookie);
             return L7_DEFRAG_DROPPED;
@@ -492,8 +523,16 @@ int l7_defrag_expire(l7_defrag *defrag, uint64_t now, l7_defrag_drop_fn drop,
         return L7_EINVAL;
     defrag->buf_len = 0;
     defrag->ncookies = 0;
+    /* The list is in arrival order, which is deadline order while time
+     * runs forward. A head that began more than a timeout after `now` means
+     * the clock stepped back (or a frame carried a bogus time): left alone it
+     * would shield every later datagram from expiring, so it goes too. */
+    uint64_t horizon = now > UINT64_MAX - defrag->opt.timeout_ns
+                           ? UINT64_MAX
+                           : now + defrag->opt.timeout_ns;
     int n = 0;
-    while (defrag->oldest && defrag->oldest->deadline <= now) {
+    while (defrag->oldest &&
+           (defrag->oldest->deadline <= now || defrag->oldest->born > horizon)) {
         dgram *g = defrag->oldest;
         if (drop)
             for (size_t i = 0; i < g->nfrags; i++)
@@ -510,13 +549,16 @@ int l7_defrag_expire(l7_defrag *defrag, uint64_t now, l7_defrag_drop_fn drop,
 
 int l7_defrag_get_stats(l7_defrag_stats *out, const l7_defrag *defrag)
 {
-    if (!out || !defrag || out->size < sizeof(l7_defrag_stats))
+    if (!out || !defrag || out->size < DEFRAG_STATS_V1_SIZE)
         return L7_EINVAL;
+    /* An older caller's struct is shorter: fill only what it has. */
+    size_t n =
+        out->size < sizeof(l7_defrag_stats) ? out->size : sizeof(l7_defrag_stats);
     l7_defrag_stats st = defrag->st;
-    st.size = (uint32_t)sizeof(st);
+    st.size = (uint32_t)n;
     st.pending_datagrams = defrag->count;
     st.memory = defrag->mem + defrag->buf_cap +
                 ((size_t)defrag->opt.max_fragments + 1) * sizeof(uint64_t);
-    memcpy(out, &st, sizeof(st));
+    memcpy(out, &st, n);
     return L7_OK;
 }

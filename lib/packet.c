@@ -149,12 +149,14 @@ static bool has_ports(uint8_t proto)
  * The packet an ICMP error quotes: its IP header and at least the first 8
  * bytes of its layer 4 (RFC 792 / RFC 4443). The quote is usually cut
  * short, so lengths inside it are not checked against what is there; only
- * our own reads are.
+ * our own reads are. It must be of the error's own IP version, as
+ * netfilter reads it: an ICMPv4 error quoting IPv6 relates to nothing.
  */
-static bool parse_inner(l7_packet_inner *in, const uint8_t *p, uint32_t len)
+static bool parse_inner(l7_packet_inner *in, unsigned version, const uint8_t *p,
+                        uint32_t len)
 {
     memset(in, 0, sizeof(*in));
-    if (len < 1)
+    if (len < 1 || (p[0] >> 4) != version)
         return false;
     uint32_t pos;
     uint8_t proto;
@@ -305,7 +307,7 @@ static l7_packet_status parse_l4(l7_packet *pkt, uint32_t len)
             pkt->icmp_id = rd16(p + 4);
             pkt->sport = pkt->dport = pkt->icmp_id;
         } else if (icmp_is_error(pkt->l4_proto, p[0]) && !frag) {
-            pkt->has_inner = parse_inner(&pkt->inner, p + 8, len - 8);
+            pkt->has_inner = parse_inner(&pkt->inner, pkt->ip_version, p + 8, len - 8);
             if (!pkt->has_inner) /* no half-read tuple for conntrack to trust */
                 memset(&pkt->inner, 0, sizeof(pkt->inner));
         }
@@ -442,9 +444,11 @@ static l7_packet_status parse_ipv6(l7_packet *pkt, uint32_t off)
                 pkt->ipv6_frag_nh_ptr = nh_ptr;
                 pkt->ipv6_frag_next = next;
                 /* RFC 8200 4.5: non-last fragments are multiples of 8;
-                 * the reassembled payload fits the 16-bit length. */
+                 * the reassembled payload fits the 16-bit length. That
+                 * payload is the unfragmentable headers without this
+                 * 8-byte Fragment header, plus the fragmentable part. */
                 if ((more && (pkt->frag_data_len == 0 || pkt->frag_data_len % 8)) ||
-                    (data - off - 40) + frag_off + pkt->frag_data_len > 65535)
+                    (pos - off - 40) + frag_off + pkt->frag_data_len > 65535)
                     return L7_PACKET_BAD_FRAGMENT;
                 if (frag_off) {
                     pkt->l4_proto = next;

@@ -2,14 +2,8 @@
  * Queue tree run time: token buckets, classification, enqueue, the HTB
  * dequeue (routeros-spec.md §7.3, §7.4), statistics and rate changes.
  *
- * Dequeue scans the leaves that hold packets (a dense array per root for
- * the scan, a circular list for the round-robin order). Leaves that cannot
- * send keep a lower bound of when they might (`wake`), so a blocked leaf
- * costs one comparison until then. Cost per dequeue is O(backlogged leaves
- * x depth): about 14 ns per backlogged leaf on the project machine. A
- * Linux-HTB-like structure (per-level, per-priority rows of green classes,
- * yellow classes hanging off their parents' feeds, an event queue of mode
- * changes) would make it O(depth x log n); not done yet.
+ * The choice of the next packet lives in qtree_sched.c (and, for tests,
+ * the original scan in qtree_ref.c).
  */
 #include "qtree_internal.h"
 
@@ -144,7 +138,7 @@ static L7_NOINLINE void burst_roll(qt_node *n, uint64_t now)
     }
 }
 
-static inline void node_fill(qt_node *n, uint64_t now)
+void qt_node_fill(qt_node *n, uint64_t now)
 {
     if (L7_UNLIKELY(n->burst != NULL) && now >= n->burst->slot_end)
         burst_roll(n, now);
@@ -195,19 +189,7 @@ int qt_node_apply_rates(const l7_alloc *a, qt_node *n, const l7_qtree_props *p,
 
 /* ---- modes --------------------------------------------------------------- */
 
-static inline int mir_ok(const qt_node *n)
-{
-    return n->mir_unlim || bucket_ok(&n->mir);
-}
-
-static inline int cir_ok(const qt_node *n)
-{
-    if (n->cir_is_mir)
-        return mir_ok(n);
-    return n->cir.rate && bucket_ok(&n->cir);
-}
-
-static uint64_t mir_ready(const qt_node *n, uint64_t now)
+uint64_t qt_mir_ready(const qt_node *n, uint64_t now)
 {
     uint64_t r = bucket_ready(&n->mir, now);
     if (n->burst && n->burst->slot_end < r) /* the rate may rise then */
@@ -215,54 +197,9 @@ static uint64_t mir_ready(const qt_node *n, uint64_t now)
     return r;
 }
 
-static uint64_t cir_ready(const qt_node *n, uint64_t now)
+uint64_t qt_cir_ready(const qt_node *n, uint64_t now)
 {
-    return n->cir_is_mir ? mir_ready(n, now) : bucket_ready(&n->cir, now);
-}
-
-static inline uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
-
-/* Level a leaf can send at now: 0 = green, 1 + MAX_DEPTH - d = borrowing from
- * the ancestor at depth d (d = 0: the root); QT_INELIGIBLE with *wake set
- * to a time before which that cannot change. */
-/* When a blocked leaf may be able to send: its own CIR or any yellow
- * ancestor's below `red` turning green, or `red` leaving debt. Kept out of
- * leaf_level() so that eligible leaves pay no division. */
-static L7_NOINLINE uint64_t blocked_wake(const qt_node *nodes, uint32_t i, uint32_t red,
-                                         uint64_t now)
-{
-    if (red == i)
-        return mir_ready(&nodes[i], now);
-    uint64_t w = mir_ready(&nodes[red], now);
-    for (uint32_t k = i; k != red; k = nodes[k].parent)
-        w = min_u64(w, cir_ready(&nodes[k], now));
-    return w;
-}
-
-static uint32_t leaf_level(qt_node *nodes, uint32_t i, uint64_t now, uint64_t *wake)
-{
-    qt_node *n = &nodes[i];
-    node_fill(n, now);
-    if (!mir_ok(n)) {
-        *wake = blocked_wake(nodes, i, i, now);
-        return QT_INELIGIBLE;
-    }
-    if (cir_ok(n))
-        return 0;
-    for (uint32_t p = n->parent; p != QT_NONE; p = nodes[p].parent) {
-        qt_node *a = &nodes[p];
-        node_fill(a, now);
-        if (!mir_ok(a)) {
-            *wake = blocked_wake(nodes, i, p, now);
-            return QT_INELIGIBLE;
-        }
-        if (cir_ok(a))
-            return 1 + L7_QTREE_MAX_DEPTH - a->depth;
-    }
-    return 1 + L7_QTREE_MAX_DEPTH;
+    return n->cir_is_mir ? qt_mir_ready(n, now) : bucket_ready(&n->cir, now);
 }
 
 /* ---- active lists -------------------------------------------------------- */
@@ -282,10 +219,8 @@ static void act_add(l7_qtree *t, qt_root *r, uint32_t i)
     }
     n->active = 1;
     n->deficit[0] = n->deficit[1] = 0;
-    n->wake = 0;
     n->act_pos = r->nactive;
     r->act_ids[r->nactive++] = i;
-    r->wait_until = 0;
 }
 
 static void act_remove(l7_qtree *t, qt_root *r, uint32_t i)
@@ -333,8 +268,8 @@ static inline void window_roll(qt_node *n, uint64_t w)
 
 /* Pop the head of leaf i and charge it: MIR of every queue up to the root,
  * CIR from the lender (depth lender_depth) up. */
-static void leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge,
-                      uint64_t now, l7_qtree_packet *out)
+void qt_leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge,
+                  uint64_t now, l7_qtree_packet *out)
 {
     qt_node *n = &t->nodes[i];
     qt_pkt pkt = n->ring[n->head];
@@ -343,13 +278,12 @@ static void leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge
     n->qbytes -= pkt.len;
     if (charge)
         n->deficit[lender_depth != n->depth] -= pkt.len;
-    n->wake = 0;
     int64_t cost = (int64_t)pkt.len * QT_NB_PER_BYTE;
     uint64_t w = (now - t->created) / L7_NSEC_PER_SEC;
     for (uint32_t k = i; k != QT_NONE; k = t->nodes[k].parent) {
         qt_node *a = &t->nodes[k];
         if (charge) {
-            node_fill(a, now);
+            qt_node_fill(a, now);
             if (!a->mir_unlim)
                 bucket_charge(&a->mir, cost);
             if (a->depth <= lender_depth && !a->cir_is_mir && a->cir.rate)
@@ -365,6 +299,8 @@ static void leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge
         a->win_bytes += pkt.len;
         a->win_pkts++;
     }
+    if (!t->reference)
+        qt_sched_sent(t, i, now);
     if (n->count == 0)
         act_remove(t, &t->roots[n->root], i);
     out->status = L7_QTREE_SEND;
@@ -530,13 +466,16 @@ int l7_qtree_enqueue(l7_qtree_verdict *out, uint32_t *out_queue, l7_qtree *tree,
         tree->nodes[k].queued_pkts++;
         tree->nodes[k].queued_bytes += length;
     }
-    if (!n->active)
+    if (!n->active) {
         act_add(tree, &tree->roots[root], i);
+        if (!tree->reference)
+            qt_sched_leaf_on(tree, i, now);
+    }
     *out = L7_QTREE_QUEUED;
     return L7_OK;
 }
 
-static void set_idle(l7_qtree_packet *out, uint32_t status, uint64_t next)
+void qt_set_idle(l7_qtree_packet *out, uint32_t status, uint64_t next)
 {
     memset(out, 0, sizeof(*out));
     out->status = status;
@@ -553,65 +492,12 @@ int l7_qtree_dequeue(l7_qtree_packet *out, l7_qtree *tree, uint32_t root, uint64
     tree->last_now = now;
     qt_root *r = &tree->roots[root];
     if (r->act_head == QT_NONE) {
-        set_idle(out, L7_QTREE_EMPTY, UINT64_MAX);
+        qt_set_idle(out, L7_QTREE_EMPTY, UINT64_MAX);
         return L7_OK;
     }
-    if (now < r->wait_until) {
-        set_idle(out, L7_QTREE_WAIT, r->wait_until);
-        return L7_OK;
-    }
-    qt_node *nodes = tree->nodes;
-    uint32_t best = QT_INELIGIBLE, best_prio = QT_PRIOS;
-    uint64_t next = UINT64_MAX;
-    /* Pass 1 over the dense array (independent loads, unlike the list). */
-    for (uint32_t k = 0; k < r->nactive; k++) {
-        uint32_t i = r->act_ids[k];
-        qt_node *n = &nodes[i];
-        if (n->wake > now) {
-            n->scan_level = QT_INELIGIBLE;
-            next = min_u64(next, n->wake);
-        } else {
-            uint64_t wake = 0;
-            uint32_t level = leaf_level(nodes, i, now, &wake);
-            n->scan_level = level;
-            if (level == QT_INELIGIBLE) {
-                n->wake = wake;
-                next = min_u64(next, wake);
-            } else if (level < best || (level == best && n->prio < best_prio)) {
-                best = level;
-                best_prio = n->prio;
-            }
-        }
-    }
-    if (best == QT_INELIGIBLE) {
-        r->wait_until = next;
-        set_idle(out, L7_QTREE_WAIT, next);
-        return L7_OK;
-    }
-#define QT_CANDIDATE(x) (nodes[x].scan_level == best && nodes[x].prio == best_prio)
-    /* Deficit round robin among the best (level, priority), with separate
-     * credit for sending on one's own CIR and for borrowing: the last leaf
-     * served keeps going while it has credit, then the next one gets a
-     * quantum. */
-    uint32_t cls = best != 0;
-    uint32_t pick = r->cursor[cls][best_prio];
-    if (pick == QT_NONE || !QT_CANDIDATE(pick) || nodes[pick].deficit[cls] <= 0) {
-        uint32_t x = pick != QT_NONE ? nodes[pick].act_next : r->act_head;
-        for (;; x = nodes[x].act_next) {
-            if (QT_CANDIDATE(x)) {
-                nodes[x].deficit[cls] += QT_MTU;
-                if (nodes[x].deficit[cls] > 0)
-                    break;
-            }
-        }
-        pick = x;
-    }
-#undef QT_CANDIDATE
-    r->cursor[cls][best_prio] = pick;
-    uint32_t lender_depth =
-        best == 0 ? nodes[pick].depth : 1 + L7_QTREE_MAX_DEPTH - best;
-    leaf_send(tree, pick, lender_depth, 1, now, out);
-    return L7_OK;
+    if (tree->reference)
+        return qt_ref_dequeue(out, tree, r, now);
+    return qt_sched_dequeue(out, tree, r, now);
 }
 
 int l7_qtree_flush(l7_qtree_packet *out, l7_qtree *tree, uint32_t root, uint64_t now)
@@ -623,10 +509,10 @@ int l7_qtree_flush(l7_qtree_packet *out, l7_qtree *tree, uint32_t root, uint64_t
     tree->last_now = now;
     qt_root *r = &tree->roots[root];
     if (r->act_head == QT_NONE) {
-        set_idle(out, L7_QTREE_EMPTY, UINT64_MAX);
+        qt_set_idle(out, L7_QTREE_EMPTY, UINT64_MAX);
         return L7_OK;
     }
-    leaf_send(tree, r->act_head, 0, 0, now, out);
+    qt_leaf_send(tree, r->act_head, 0, 0, now, out);
     return L7_OK;
 }
 
@@ -672,17 +558,13 @@ int l7_qtree_set_rates(l7_qtree *tree, uint32_t queue, const l7_qtree_props *pro
         now = tree->last_now;
     tree->last_now = now;
     qt_node *n = &tree->nodes[queue];
-    node_fill(n, now);
-    L7_TRY(qt_node_apply_rates(&tree->alloc, n, &p, now, tree->created));
-    /* Wake-up bounds computed with the old rates may now be too late. */
-    qt_root *r = &tree->roots[n->root];
-    r->wait_until = 0;
-    uint32_t i = r->act_head;
-    if (i != QT_NONE) {
-        do {
-            tree->nodes[i].wake = 0;
-            i = tree->nodes[i].act_next;
-        } while (i != r->act_head);
-    }
-    return L7_OK;
+    qt_node_fill(n, now);
+    if (!tree->reference)
+        qt_sched_rates_before(tree, queue);
+    int rc = qt_node_apply_rates(&tree->alloc, n, &p, now, tree->created);
+    if (tree->reference)
+        qt_ref_rates_changed(tree, &tree->roots[n->root]);
+    else
+        qt_sched_rates_after(tree, queue, now);
+    return rc;
 }

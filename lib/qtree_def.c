@@ -350,6 +350,7 @@ void l7_qtree_destroy(l7_qtree *t)
         l7_free(&t->alloc, t->nodes[i].ring);
         l7_free(&t->alloc, t->nodes[i].burst);
     }
+    qt_sched_free(t);
     for (uint32_t i = 0; t->roots && i < t->nroots; i++) {
         l7_free(&t->alloc, t->roots[i].name);
         l7_free(&t->alloc, t->roots[i].marks);
@@ -743,6 +744,8 @@ int l7_qtree_create(l7_qtree **out, const l7_qtree_def *def,
         }
     }
     l7_free(&t->alloc, leaves_in);
+    if (qt_sched_init(t) < 0)
+        goto nomem;
     rc = build_marks(t, def, &o, diag);
     if (rc < 0) {
         l7_qtree_destroy(t);

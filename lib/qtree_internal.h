@@ -19,6 +19,18 @@
 #define QT_PRIOS       8u
 #define QT_INELIGIBLE  UINT32_MAX
 #define QT_MAX_PKT_NB  ((int64_t)L7_QTREE_MAX_PACKET * QT_NB_PER_BYTE)
+#define QT_LENDERS     (L7_QTREE_MAX_DEPTH + 1u) /* lender depths 0 (root) .. 16 */
+#define QT_BITS_LV     3u
+
+/* Cached mode of an active queue (see qtree_sched.c). */
+enum { QT_RED = 0, QT_YELLOW = 1, QT_GREEN = 2 };
+
+/* A three-level bitset over leaf positions: level 0 holds the bits, bit j of
+ * level k+1 says that word j of level k is not zero. */
+typedef struct qt_bits {
+    uint64_t *w[QT_BITS_LV];
+    uint32_t nw[QT_BITS_LV];
+} qt_bits;
 
 /* A small open-addressing map from names to indices (names owned elsewhere). */
 typedef struct qt_strmap {
@@ -84,9 +96,7 @@ typedef struct qt_burst {
 } qt_burst;
 
 typedef struct qt_node {
-    /* hot: a blocked leaf costs the dequeue scan only this first part */
-    uint64_t wake;       /* lower bound of when the leaf may send */
-    uint32_t scan_level; /* this dequeue's level, QT_INELIGIBLE */
+    uint32_t scan_level; /* qtree_ref.c: this dequeue's level, QT_INELIGIBLE */
     uint32_t act_next, act_prev;
     uint32_t parent;    /* node index or QT_NONE (a root) */
     uint8_t depth;      /* 1 = top-level */
@@ -103,8 +113,17 @@ typedef struct qt_node {
     uint64_t qbytes;
     int64_t deficit[2]; /* DRR credit: sending on its own CIR / borrowing */
     uint32_t root;
-    uint32_t act_pos; /* index in the root's act_ids */
-    uint8_t is_leaf, kind, active, pad;
+    uint32_t act_pos;                    /* index in the root's act_ids */
+    uint8_t is_leaf, kind, active, mode; /* mode: QT_RED.. (qtree_sched.c) */
+    /* scheduler state (qtree_sched.c) */
+    uint32_t pos; /* leaf: position in the root's active order */
+    /* Yellow leaves found blocked by their red parent are "parked" on the
+     * parent's list, out of the yellow bitset, until it stops being red. */
+    uint32_t park_head;            /* inner: first parked child, QT_NONE */
+    uint32_t park_next, park_prev; /* leaf: links in the parent's list */
+    uint8_t parked;
+    uint32_t cnt[QT_PRIOS]; /* inner: active leaves per priority whose path
+                             * up to this queue is all yellow */
     /* statistics (inner queues count their subtree) */
     uint64_t packets, bytes, dropped, queued_pkts, queued_bytes;
     uint64_t win, win_bytes, win_pkts, last_bytes, last_pkts;
@@ -118,6 +137,13 @@ typedef struct qt_markmap {
     uint32_t leaf;
 } qt_markmap;
 
+/* When a queue's mode may next change by itself. */
+typedef struct qt_event {
+    uint64_t at;
+    uint32_t node;
+    uint32_t pad;
+} qt_event;
+
 typedef struct qt_root {
     char *name;
     uint32_t act_head; /* circular list of leaves with packets (DRR order) */
@@ -126,9 +152,24 @@ typedef struct qt_root {
     uint32_t cursor[2][QT_PRIOS]; /* last leaf served: green / borrowing */
     qt_markmap *marks;            /* sorted by mark */
     uint32_t nmarks;
-    /* No leaf can send before this time, as long as no leaf becomes
-     * active and no rate changes (then it is reset to 0). */
-    uint64_t wait_until;
+    /* The scheduler of qtree_sched.c. Active leaves have positions that
+     * grow with activation order (the circular list's order); green and
+     * yellow leaves are kept per priority in bitsets over positions. */
+    qt_bits green[QT_PRIOS], yellow[QT_PRIOS];
+    uint64_t *bitwords;
+    uint32_t *pos_leaf; /* position -> leaf */
+    uint32_t pos_next, pos_cap;
+    uint32_t ngreen[QT_PRIOS];
+    /* Active yellow leaves per (depth of the green ancestor they borrow
+     * from, priority); depth 0 is the root, which always lends. */
+    uint32_t borrow[QT_LENDERS][QT_PRIOS];
+    uint32_t borrow_sum[QT_LENDERS];
+    uint8_t borrow_prios[QT_LENDERS]; /* bit p: borrow[d][p] != 0 */
+    uint32_t borrow_depths;           /* bit d: borrow_sum[d] != 0 */
+    uint32_t green_prios;             /* bit p: ngreen[p] != 0 */
+    uint32_t nbitwords;
+    qt_event *heap; /* min-heap of the queues' next mode changes */
+    uint32_t nheap;
 } qt_root;
 
 struct l7_qtree {
@@ -144,6 +185,10 @@ struct l7_qtree {
     qt_strmap marks_by_name;
     uint64_t created;
     uint64_t last_now;
+    uint32_t reference; /* use the reference scheduler (qtree_ref.c) */
+    /* Per queue: index in its root's event heap, QT_NONE. Apart from the
+     * queues so that sifting the heap touches one small array. */
+    uint32_t *heap_pos;
 };
 
 /* Run-time helpers used by both files. */
@@ -151,5 +196,48 @@ struct l7_qtree {
  * node's buckets must already be filled up to `now`. */
 int qt_node_apply_rates(const l7_alloc *a, qt_node *n, const l7_qtree_props *p,
                         uint64_t now, uint64_t created);
+/* Fill a queue's buckets up to `now` (rolling burst slots on the way). */
+void qt_node_fill(qt_node *n, uint64_t now);
+/* A lower bound of when the MIR (CIR) bucket is out of debt. */
+uint64_t qt_mir_ready(const qt_node *n, uint64_t now);
+uint64_t qt_cir_ready(const qt_node *n, uint64_t now);
+/* Pop the head of leaf i, charge it (unless !charge, for flush) and count
+ * it: MIR of every queue up to the root, CIR from the lender (at depth
+ * lender_depth) up. */
+void qt_leaf_send(l7_qtree *t, uint32_t i, uint32_t lender_depth, int charge,
+                  uint64_t now, l7_qtree_packet *out);
+void qt_set_idle(l7_qtree_packet *out, uint32_t status, uint64_t next);
+
+static inline int qt_mir_ok(const qt_node *n)
+{
+    return n->mir_unlim || n->mir.tok >= 0;
+}
+
+static inline int qt_cir_ok(const qt_node *n)
+{
+    if (n->cir_is_mir)
+        return qt_mir_ok(n);
+    return n->cir.rate && n->cir.tok >= 0;
+}
+
+/* The scheduler (qtree_sched.c). */
+int qt_sched_init(l7_qtree *t);
+void qt_sched_free(l7_qtree *t);
+/* Leaf i (already in the active list) just became active. */
+void qt_sched_leaf_on(l7_qtree *t, uint32_t i, uint64_t now);
+/* A packet of leaf i was sent or flushed: refresh the queues above it. */
+void qt_sched_sent(l7_qtree *t, uint32_t i, uint64_t now);
+/* Queue q's rates are about to change / have changed. */
+void qt_sched_rates_before(l7_qtree *t, uint32_t q);
+void qt_sched_rates_after(l7_qtree *t, uint32_t q, uint64_t now);
+int qt_sched_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now);
+
+/* The reference scheduler (qtree_ref.c): the original flat scan, O(active
+ * leaves) per dequeue, kept to check the scheduler against (differential
+ * test). Same observable behaviour; only the WAIT times may differ (both
+ * are valid lower bounds). */
+void qt_tree_use_reference(l7_qtree *t);
+int qt_ref_dequeue(l7_qtree_packet *out, l7_qtree *t, qt_root *r, uint64_t now);
+void qt_ref_rates_changed(l7_qtree *t, qt_root *r);
 
 #endif

@@ -23,15 +23,19 @@
  * for IPv4 and (source, destination, identification) for IPv6.
  *
  * Overlap policy (as Linux since 4.19, and RFC 5722 for IPv6): a fragment
- * that repeats exactly the range of one already held is a duplicate: it
- * alone is dropped and the datagram goes on. Any other overlap drops the
- * whole datagram. So do fragments that would make the datagram larger than
- * 65535 bytes, a second "last" fragment that disagrees on the end, and data
- * beyond the end.
+ * that repeats the range of one already held, or (unless it is a last
+ * fragment) lies wholly inside data already held, is a duplicate: it
+ * alone is dropped and the datagram goes on, keeping the bytes it first
+ * received. Any other overlap drops the whole datagram. So do fragments that would make
+ * the datagram larger than 65535 bytes, a second "last" fragment that disagrees on the
+ * end, and data beyond the end.
  *
  * Timeout (as Linux ipfrag_time): a datagram not complete
  * l7_defrag_options.timeout_ns after its first fragment arrived is dropped
  * by l7_defrag_expire(), which reports the cookie of each of its frames.
+ * When the clock steps back, a datagram whose first fragment came more than
+ * the timeout after the `now` given to l7_defrag_expire() is dropped there
+ * too, so that it cannot hold back the expiry of those behind it.
  * Call it regularly (every packet is fine: it only looks at the oldest
  * datagrams).
  *
@@ -208,7 +212,9 @@ L7_API void l7_defrag_release(l7_defrag *defrag);
  * \brief Drop every datagram whose timeout has passed at `now`.
  *
  * Cost is proportional to the number of datagrams dropped (they are kept in
- * arrival order). Invalidates the last l7_defrag_add() result.
+ * arrival order). A datagram at the head of that order whose first fragment
+ * came more than the timeout after `now` (the clock stepped back) is
+ * dropped as well. Invalidates the last l7_defrag_add() result.
  *
  * \param defrag the table
  * \param now current time, ns since the epoch

@@ -47,12 +47,19 @@
  * ancestor first (an ancestor lends when it is green itself; the root lends
  * without limit), by priority (1 first; only for leaves with a max-limit),
  * byte-fair deficit round robin (quantum 1514 bytes) among equal
- * priorities. A sent packet is charged to the MIR bucket of the leaf and
+ * priorities. The round robin is flat (Decision 12): one ring per class
+ * (green, or borrowing from depth d; and priority) over all the root's
+ * leaves in that class, whichever ancestor they borrow from, in the order
+ * they last became backlogged; a leaf keeps separate credit for sending
+ * green and for borrowing. (Linux HTB instead shares per branch, level by
+ * level.) A sent packet is charged to the MIR bucket of the leaf and
  * every ancestor, and to the CIR bucket of the lender and every ancestor of
  * it (as Linux HTB does: a borrower's own guarantee is not consumed by what
  * it borrowed). Green leaves send even when that pushes an ancestor past its
  * max-limit (MikroTik's "every queue gets its limit-at first"). Buckets
- * start full; debt is bounded by one bucket plus one packet.
+ * start full; debt is bounded by one bucket plus the packet being charged
+ * (so charging a small packet to a bucket deeper in debt, after a big one,
+ * lifts it to that bound).
  *
  * **Burst** (§7.4). With burst-limit, burst-threshold and burst-time all set,
  * the queue's average rate is the bits it sent in the last 16 slots of
@@ -60,11 +67,21 @@
  * divided by burst-time, recomputed at each boundary; while it is strictly
  * below burst-threshold the MIR bucket fills at burst-limit.
  *
- * **Cost.** Enqueue is O(depth). Dequeue evaluates every leaf of the root
- * that holds packets (O(backlogged leaves x depth); a leaf known to be
- * blocked costs one comparison), and returns #L7_QTREE_WAIT in O(1) while
- * nothing changed since it last did. Nothing is allocated per packet once a
- * leaf's queue has reached its high-water mark.
+ * **Cost.** Enqueue and dequeue cost O(depth x 8 + log q), q being the
+ * number of queues that hold packets, not a scan of the backlogged leaves:
+ * each such queue keeps its mode (green, yellow, red) and the next time it
+ * can change by itself in a min-heap; counters per inner queue and per
+ * (lending depth, priority) find the class to serve, and bitsets per
+ * priority give the round robin's next leaf. One walk remains: serving a
+ * borrowing class steps over yellow leaves of the same priority that borrow
+ * from another depth or are held by a red ancestor (O(depth) each; a leaf
+ * held by its own parent is stepped over once, then set aside until the
+ * parent can lend again). The
+ * choices are exactly those of a plain evaluation of every leaf (a test
+ * compares them packet by packet). A WAIT's `next` is the earliest time at
+ * which any queue holding packets can change mode: a lower bound, so
+ * asking then may just give a later time. Nothing is allocated per packet
+ * once a leaf's queue has reached its high-water mark.
  *
  * **Statistics.** Per queue: packets and bytes sent, packets dropped,
  * packets and bytes queued (an inner queue counts its subtree), and rates:
@@ -394,7 +411,8 @@ typedef struct l7_qtree_packet {
  * \param tree the tree
  * \param root root id
  * \param now current time (ns)
- * \return #L7_OK or #L7_EINVAL
+ * \return #L7_OK or #L7_EINVAL (#L7_EINTERNAL would be a scheduler bug: its
+ *         counters promised a leaf that its round robin could not find)
  */
 L7_API int l7_qtree_dequeue(l7_qtree_packet *out, l7_qtree *tree, uint32_t root,
                             uint64_t now);

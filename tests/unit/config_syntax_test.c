@@ -288,6 +288,9 @@ static const struct {
     {"/a remove [find a=1]x", "", "1:21:1"},
     {"/a remove [find where a=1 b=2]", "", "1:27:1"},
     {"/a print [find where a~\"(\"]", "", "1:24:3"},
+    /* glibc back-references backtrack exponentially on long values */
+    {"/a print where comment~\"(a|aa)*\\\\1c\"", "", "1:24:13"},
+    {"/a print where comment~\"[\\\\1]\"", "/a print where:comment~\"[\\1]\"", ""},
     {"/log print where topics~\"firewall\" and message~\"layer7\"",
      "/log print where:(topics~\"firewall\" & message~\"layer7\")", ""},
     {"/ip firewall filter print stats where layer7-protocol~\"youtube\"",

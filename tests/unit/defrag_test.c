@@ -200,16 +200,48 @@ static const struct overlap_case {
      1,
      0,
      0},
+    /* Linux (inet_frag_queue_insert): a fragment inside data already held
+     * is a duplicate, dropped alone; the datagram goes on. */
     {"v4-contained",
      4,
      {{0, 48, true}, {8, 16, true}},
      2,
      L7_DEFRAG_DROPPED,
-     2,
+     1,
+     1,
+     0,
+     0,
+     1},
+    {"v4-contained-in-run",
+     4,
+     {{0, 24, true}, {24, 24, true}, {16, 16, true}},
+     3,
+     L7_DEFRAG_DROPPED,
+     1,
+     1,
+     0,
+     0,
+     1},
+    {"v4-across-a-gap",
+     4,
+     {{0, 16, true}, {24, 24, true}, {8, 24, true}},
+     3,
+     L7_DEFRAG_DROPPED,
+     3,
      0,
      1,
      0,
      0},
+    {"v6-contained",
+     6,
+     {{0, 48, true}, {8, 16, true}},
+     2,
+     L7_DEFRAG_DROPPED,
+     1,
+     1,
+     0,
+     0,
+     1},
     {"v4-containing",
      4,
      {{8, 16, true}, {48, 24, false}, {0, 48, true}},
@@ -438,6 +470,47 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+/* The clock may step back (NTP, a pcap with one bogus timestamp): a datagram
+ * stamped in the future must not sit at the head of the expiry list and
+ * shield every later one from expiring, which would fill the table. */
+START_TEST(test_timeout_clock_step_back)
+{
+    static uint8_t orig[256], frame[256];
+    original(4, orig, 64, 17);
+    l7_packet *pkt;
+    l7_defrag *df;
+    ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
+    ck_assert_int_eq(l7_defrag_create(&df, NULL, NULL), L7_OK);
+    const uint64_t t0 = L7T_SEC(1700000000);
+    struct {
+        uint32_t id;
+        uint64_t t;
+    } adds[] = {{1, t0 + L7T_SEC(3600)}, {2, t0}, {3, t0 + L7T_SEC(10)}};
+    for (size_t k = 0; k < L7_ARRAY_SIZE(adds); k++) {
+        size_t fn = fragment(4, orig, 0, 24, true, adds[k].id, frame);
+        l7_packet_parse_l3(pkt, frame, fn);
+        l7_defrag_result r;
+        ck_assert_int_eq(l7_defrag_add(&r, df, pkt, 60 + k, adds[k].t), L7_OK);
+        ck_assert_int_eq(r, L7_DEFRAG_PENDING);
+    }
+    struct dropped d = {{0}, 0};
+    /* 30 s after datagram 2 began: it expires, and datagram 1, which claims
+     * to have begun an hour from now, is dropped as stale; 3 stays. */
+    ck_assert_int_eq(l7_defrag_expire(df, t0 + L7T_SEC(30), on_drop, &d), 2);
+    ck_assert_uint_eq(d.n, 2);
+    ck_assert_uint_eq(d.cookies[0], 60);
+    ck_assert_uint_eq(d.cookies[1], 61);
+    l7_defrag_stats st = {.size = sizeof(st)};
+    l7_defrag_get_stats(&st, df);
+    ck_assert_uint_eq(st.pending_datagrams, 1);
+    d.n = 0;
+    ck_assert_int_eq(l7_defrag_expire(df, t0 + L7T_SEC(40), on_drop, &d), 1);
+    ck_assert_uint_eq(d.cookies[0], 62);
+    l7_defrag_destroy(df);
+    l7_packet_destroy(pkt);
+}
+END_TEST
+
 /* ---- limits --------------------------------------------------------------------- */
 
 static const struct limit_case {
@@ -518,6 +591,35 @@ END_TEST
 
 /* Each fragment is within bounds, but the first fragment's 60-byte header
  * makes the whole datagram longer than 65535 bytes. */
+/* The largest IPv6 datagram: a 65535-byte payload (hop-by-hop header and
+ * fragmentable part; the Fragment header does not count, RFC 8200 4.5). */
+START_TEST(test_ipv6_largest)
+{
+    static uint8_t orig[70000], frame[70000];
+    size_t n = original(6, orig, 65519, 17);
+    ck_assert_uint_eq(n, 40 + 65535);
+    l7_packet *pkt;
+    l7_defrag *df;
+    ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
+    ck_assert_int_eq(l7_defrag_create(&df, NULL, NULL), L7_OK);
+    uint32_t parts[2][3] = {{0, 32768, 1}, {32768, 65527 - 32768, 0}};
+    l7_defrag_result r = L7_DEFRAG_DROPPED;
+    for (int k = 0; k < 2; k++) {
+        size_t fn = fragment(6, orig, parts[k][0], parts[k][1], parts[k][2], 3, frame);
+        l7_packet_parse_l3(pkt, frame, fn);
+        ck_assert_int_eq(l7_packet_get_status(pkt), L7_PACKET_OK);
+        ck_assert_int_eq(l7_defrag_add(&r, df, pkt, (uint64_t)k, 0), L7_OK);
+    }
+    ck_assert_int_eq(r, L7_DEFRAG_COMPLETE);
+    uint32_t len;
+    const uint8_t *dg = l7_defrag_datagram(df, &len);
+    ck_assert_uint_eq(len, n);
+    ck_assert_mem_eq(dg, orig, n);
+    l7_defrag_destroy(df);
+    l7_packet_destroy(pkt);
+}
+END_TEST
+
 START_TEST(test_too_big)
 {
     static uint8_t orig[70000], frame[70000];
@@ -726,8 +828,10 @@ static Suite *defrag_suite(void)
     tcase_add_loop_test(tc, test_overlaps, 0, (int)L7_ARRAY_SIZE(overlap_cases));
     tcase_add_test(tc, test_duplicate_then_complete);
     tcase_add_test(tc, test_timeout);
+    tcase_add_test(tc, test_timeout_clock_step_back);
     tcase_add_loop_test(tc, test_limits, 0, (int)L7_ARRAY_SIZE(limit_cases));
     tcase_add_test(tc, test_too_big);
+    tcase_add_test(tc, test_ipv6_largest);
     tcase_add_test(tc, test_keys);
     tcase_add_test(tc, test_arguments);
     tcase_add_test(tc, test_alloc_failures);

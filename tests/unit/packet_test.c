@@ -274,6 +274,7 @@ enum base {
     B_V6_NONE,
     B_V6_ICMP,
     B_V4_GRE,
+    B_V6_FRAG_LAST, /* a last fragment: Fragment header, 16 data bytes */
 };
 
 static size_t build_base(enum base b, uint8_t *out)
@@ -324,6 +325,10 @@ static size_t build_base(enum base b, uint8_t *out)
     case B_V6_ICMP:
         n = pb_icmp(l4buf, 128, 0, 0x4242, "ping6", 5);
         return pb_ipv6(out, 58, NULL, 0, l4buf, n);
+    case B_V6_FRAG_LAST:
+        e = pb_ext_chain(ext, frag2, 1, 17);
+        memset(l4buf, 0xab, 16);
+        return pb_ipv6(out, 44, ext, e, l4buf, 16);
     case B_V4_GRE:
         memset(l4buf, 0, 4);
         pb_put16(l4buf + 2, 0x0800);
@@ -422,6 +427,12 @@ static const struct l3_case {
      0, false, L7_PACKET_TRUNCATED_EXT_HEADER, 0, 0},
     {"v6-ext-cut", B_V6_CHAIN, {NOPATCH, NOPATCH},
      44, true, L7_PACKET_TRUNCATED_EXT_HEADER, 0, 0},
+    /* RFC 8200 4.5: the limit is on the reassembled payload, which no
+     * longer holds the 8-byte Fragment header. */
+    {"v6-frag-ends-at-65535", B_V6_FRAG_LAST, {{42, 2, 0xfff0}, NOPATCH},
+     63, true, L7_PACKET_OK, 17, 15},
+    {"v6-frag-ends-at-65536", B_V6_FRAG_LAST, {{42, 2, 0xfff0}, NOPATCH},
+     0, false, L7_PACKET_BAD_FRAGMENT, 0, 0},
     {"v6-two-fragment-headers", B_V6_TWO_FRAG, {NOPATCH, NOPATCH},
      0, false, L7_PACKET_BAD_FRAGMENT, 0, 0},
     {"v6-tcp-short", B_V6_TCP, {NOPATCH, NOPATCH},
@@ -588,6 +599,11 @@ static const struct icmp_err_case {
     {"v6-unreach-tcp", 6, 1, 4, B_V6_TCP, 48, 6, 443, 50000},
     {"v6-too-big-chain", 6, 2, 0, B_V6_CHAIN, 88, 6, 443, 50000},
     {"v6-param-ping", 6, 4, 0, B_V6_ICMP, 48, 58, 0x4242, 0x4242},
+    /* An ICMP error quotes a packet of its own family (netfilter reads the
+     * quote as PF_INET / PF_INET6): a cross-family quote relates to no
+     * connection. */
+    {"v4-quoting-v6", 4, 3, 3, B_V6_TCP, UINT32_MAX, 0, 0, 0},
+    {"v6-quoting-v4", 6, 1, 4, B_V4_TCP, UINT32_MAX, 0, 0, 0},
 };
 
 START_TEST(test_icmp_errors)

@@ -4,6 +4,7 @@
 
 #include "common_internal.h"
 #include "l7/l7.h"
+#include "qtree_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1208,6 +1209,244 @@ START_TEST(test_roots_independent)
 }
 END_TEST
 
+/* ---- differential test: the scheduler against the reference scan ---------
+ * Random trees (1-4 levels, up to 200 leaves, one or two roots, random
+ * limit-at / max-limit / priority / bucket-size / burst / queue sizes) are
+ * compiled twice, one copy using the original flat scan (qtree_ref.c). Both
+ * get the same calls -- bursts of random-size packets, rate changes, flushes,
+ * dequeues at random times and at either copy's WAIT time -- and must give
+ * exactly the same answers: verdicts, (time, leaf, handle, length) of every
+ * packet, and every queue's statistics. The WAIT times may differ (each is
+ * only a lower bound), so both are checked to be one: no packet goes out
+ * before the last WAIT time a copy gave, unless a call in between could
+ * have changed that. */
+
+typedef struct diff_case {
+    uint64_t seed;
+    uint32_t trees;
+    uint32_t max_leaves;
+    uint32_t max_depth;
+    uint32_t steps;
+    uint32_t big_packets; /* sizes up to 64 KiB, so that DRR needs many rounds */
+} diff_case;
+
+static const diff_case diff_cases[] = {
+    {1, 30, 6, 2, 1000, 0},  {2, 20, 30, 3, 1000, 0}, {3, 10, 200, 4, 800, 0},
+    {4, 20, 12, 4, 1000, 1}, {5, 8, 200, 2, 800, 1},  {6, 30, 3, 4, 1000, 0},
+    {7, 12, 80, 3, 1000, 0}, {8, 10, 120, 4, 800, 1},
+};
+
+static uint32_t rnd(uint64_t *s, uint32_t n)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)((*s >> 33) % n);
+}
+
+static uint64_t rnd_rate(uint64_t *s)
+{
+    static const uint64_t rates[] = {64000,    256000,    1 * MBIT,  2 * MBIT,
+                                     5 * MBIT, 10 * MBIT, 50 * MBIT, 200 * MBIT};
+    uint64_t r = rates[rnd(s, L7_ARRAY_SIZE(rates))];
+    return rnd(s, 2) ? r : r / 2 + rnd(s, (uint32_t)(r / 1000)) * 1000ull;
+}
+
+static void rnd_rates(uint64_t *s, l7_qtree_props *p)
+{
+    p->limit_at = rnd(s, 2) ? 0 : rnd_rate(s);
+    p->max_limit = rnd(s, 10) < 3 ? 0 : rnd_rate(s);
+    p->priority = 1 + rnd(s, 8);
+    static const uint32_t buckets[] = {0, 1, 10, 100, 100, 1000};
+    p->bucket_size_milli = buckets[rnd(s, L7_ARRAY_SIZE(buckets))];
+    p->burst_limit = p->burst_threshold = p->burst_time = 0;
+    if (p->max_limit && rnd(s, 5) == 0) {
+        p->burst_limit = p->max_limit * (2 + rnd(s, 3));
+        p->burst_threshold =
+            p->max_limit / 2 + rnd(s, (uint32_t)(p->max_limit / 1000)) * 500ull;
+        p->burst_time = (100 + rnd(s, 1900)) * 1000000ull;
+    }
+}
+
+static l7_qtree_def *diff_def(uint64_t *s, const diff_case *c, uint32_t *nq)
+{
+    l7_qtree_def *d = NULL;
+    ck_assert_int_eq(l7_qtree_def_create(&d, NULL), L7_OK);
+    uint32_t two_roots = rnd(s, 3) == 0;
+    if (two_roots)
+        ck_assert_int_eq(l7_qtree_def_add_interface(d, "eth"), L7_OK);
+    uint32_t leaves = 1 + rnd(s, c->max_leaves);
+    uint32_t inner = c->max_depth > 1 ? rnd(s, 1 + leaves / 3) : 0;
+    uint8_t depth[260];
+    char name[32], parent[32];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < inner + leaves; i++, n++) {
+        l7_qtree_props p;
+        l7_qtree_props_init(&p);
+        rnd_rates(s, &p);
+        if (rnd(s, 2)) {
+            p.queue_kind = L7_QTREE_PFIFO;
+            p.queue_limit = 1 + rnd(s, 64);
+        } else {
+            p.queue_kind = L7_QTREE_BFIFO;
+            p.queue_limit = 1500 + rnd(s, 100000);
+        }
+        snprintf(name, sizeof(name), "q%u", i);
+        p.packet_marks = name;
+        /* Inner candidates hang below earlier inner candidates; leaves below
+         * any of them. An inner candidate nobody picks is a leaf too. */
+        uint32_t limit = i < inner ? i : inner, up = rnd(s, limit + 1);
+        if (up == limit || (i < inner && (uint32_t)depth[up] + 1 >= c->max_depth)) {
+            snprintf(parent, sizeof(parent), "%s",
+                     two_roots && rnd(s, 2) ? "eth" : "global");
+            depth[i] = 1;
+        } else {
+            snprintf(parent, sizeof(parent), "q%u", up);
+            depth[i] = (uint8_t)(depth[up] + 1);
+        }
+        ck_assert_int_eq(l7_qtree_def_add(d, name, parent, &p, NULL), L7_OK);
+    }
+    *nq = n;
+    return d;
+}
+
+static void diff_same_packet(const l7_qtree_packet *a, const l7_qtree_packet *b,
+                             uint64_t now, const char *what)
+{
+    if (a->status != b->status ||
+        (a->status == L7_QTREE_SEND &&
+         (a->queue != b->queue || a->handle != b->handle || a->length != b->length)))
+        if (a->status != b->status ||
+            (a->status == L7_QTREE_SEND &&
+             (a->queue != b->queue || a->handle != b->handle ||
+              a->length != b->length)))
+            ck_abort_msg("%s at %llu: reference status %u queue %u handle %llu, "
+                         "scheduler status %u queue %u handle %llu",
+                         what, (unsigned long long)(now - T0), a->status, a->queue,
+                         (unsigned long long)a->handle, b->status, b->queue,
+                         (unsigned long long)b->handle);
+}
+
+START_TEST(test_differential)
+{
+    const diff_case *c = &diff_cases[_i];
+    uint64_t s = c->seed * 0x9e3779b97f4a7c15ull;
+    uint64_t sends = 0;
+    for (uint32_t tree_no = 0; tree_no < c->trees; tree_no++) {
+        uint32_t nq = 0;
+        l7_qtree_def *d = diff_def(&s, c, &nq);
+        l7_qtree *tr[2] = {NULL, NULL}; /* [0] reference, [1] scheduler */
+        for (int k = 0; k < 2; k++) {
+            l7_diag_list *diag = NULL;
+            ck_assert_int_eq(l7_diag_list_create(&diag, NULL), L7_OK);
+            ck_assert_int_eq(l7_qtree_create(&tr[k], d, NULL, T0, diag), L7_OK);
+            l7_diag_list_destroy(diag);
+        }
+        qt_tree_use_reference(tr[0]);
+        uint32_t nroots = tr[0]->nroots;
+        uint64_t now = T0, handle = 0;
+        uint64_t next[2][2] = {{0, 0}, {0, 0}};  /* [root][copy]: last WAIT */
+        uint64_t bound[2][2] = {{0, 0}, {0, 0}}; /* lower bounds in force */
+        for (uint32_t step = 0; step < c->steps; step++) {
+            uint32_t root = rnd(&s, nroots), act = rnd(&s, 100);
+            if (act < 40) {
+                for (uint32_t k = 1 + rnd(&s, 8); k > 0; k--) {
+                    uint32_t q = rnd(&s, nq), len;
+                    uint32_t kind = rnd(&s, 100);
+                    if (kind < 90 || !c->big_packets)
+                        len = 40 + rnd(&s, 1475);
+                    else if (kind < 98)
+                        len = 1515 + rnd(&s, 7500);
+                    else
+                        len = 1 + rnd(&s, 65536);
+                    char mark[32];
+                    snprintf(mark, sizeof(mark), "q%u", q);
+                    uint32_t id = 0;
+                    l7_qtree_mark_lookup(&id, tr[0], mark);
+                    l7_qtree_verdict v[2];
+                    uint32_t leaf[2];
+                    int rc[2];
+                    for (int x = 0; x < 2; x++)
+                        rc[x] = l7_qtree_enqueue(&v[x], &leaf[x], tr[x], root, id,
+                                                 handle, len, now);
+                    handle++;
+                    if (rc[0] != rc[1] || v[0] != v[1] || leaf[0] != leaf[1])
+                        ck_abort_msg("enqueue differs: %d/%d %u/%u", rc[0], rc[1], v[0],
+                                     v[1]);
+                }
+                bound[root][0] = bound[root][1] = 0;
+            } else if (act < 44) {
+                uint32_t q = rnd(&s, nq);
+                l7_qtree_props p;
+                l7_qtree_props_init(&p);
+                rnd_rates(&s, &p);
+                for (int x = 0; x < 2; x++)
+                    ck_assert_int_eq(l7_qtree_set_rates(tr[x], q, &p, now), L7_OK);
+                uint32_t r = tr[0]->nodes[q].root;
+                bound[r][0] = bound[r][1] = 0;
+            } else if (act < 45) {
+                l7_qtree_packet pk[2];
+                for (int x = 0; x < 2; x++)
+                    ck_assert_int_eq(l7_qtree_flush(&pk[x], tr[x], root, now), L7_OK);
+                diff_same_packet(&pk[0], &pk[1], now, "flush");
+                bound[root][0] = bound[root][1] = 0;
+            } else {
+                for (uint32_t k = 0; k < 200; k++) {
+                    l7_qtree_packet pk[2];
+                    for (int x = 0; x < 2; x++)
+                        ck_assert_int_eq(l7_qtree_dequeue(&pk[x], tr[x], root, now),
+                                         L7_OK);
+                    diff_same_packet(&pk[0], &pk[1], now, "dequeue");
+                    if (pk[0].status == L7_QTREE_SEND) {
+                        sends++;
+                        for (int x = 0; x < 2; x++)
+                            if (now < bound[root][x])
+                                ck_abort_msg(
+                                    "copy %d sent at %llu, before its WAIT time "
+                                    "%llu",
+                                    x, (unsigned long long)(now - T0),
+                                    (unsigned long long)(bound[root][x] - T0));
+                        continue;
+                    }
+                    for (int x = 0; x < 2; x++) {
+                        if (pk[x].status == L7_QTREE_WAIT && pk[x].next <= now)
+                            ck_abort_msg("copy %d: WAIT until a time already here", x);
+                        next[root][x] = pk[x].status == L7_QTREE_WAIT ? pk[x].next : 0;
+                        bound[root][x] = next[root][x];
+                    }
+                    break;
+                }
+            }
+            /* Time moves to a copy's WAIT time, or by a random step. */
+            uint32_t how = rnd(&s, 10);
+            uint64_t to = UINT64_MAX;
+            for (uint32_t r = 0; r < nroots; r++)
+                for (int x = 0; x < 2; x++)
+                    if (next[r][x] > now && next[r][x] < to)
+                        to = next[r][x];
+            if (how < 5 && to != UINT64_MAX)
+                now = to;
+            else if (how < 8)
+                now += rnd(&s, 2000000);
+            else if (how < 9)
+                now += rnd(&s, 50000);
+        }
+        for (uint32_t q = 0; q < nq; q++) {
+            l7_qtree_stats st[2];
+            for (int x = 0; x < 2; x++) {
+                st[x].size = sizeof(st[x]);
+                ck_assert_int_eq(l7_qtree_stats_get(&st[x], tr[x], q, now), L7_OK);
+            }
+            if (memcmp(&st[0], &st[1], sizeof(st[0])) != 0)
+                ck_abort_msg("tree %u: statistics of q%u differ", tree_no, q);
+        }
+        l7_qtree_destroy(tr[0]);
+        l7_qtree_destroy(tr[1]);
+        l7_qtree_def_destroy(d);
+    }
+    /* The runs must exercise the scheduler, not just the build. */
+    ck_assert_uint_gt(sends, (uint64_t)c->trees * c->steps / 10);
+}
+END_TEST
+
 static Suite *qtree_suite(void)
 {
     Suite *s = suite_create("qtree");
@@ -1234,6 +1473,7 @@ static Suite *qtree_suite(void)
     tcase_add_loop_test(tc, test_sharing, 0, (int)L7_ARRAY_SIZE(share_cases));
     tcase_add_test(tc, test_idle_no_hoarding);
     tcase_add_test(tc, test_change_rate_running);
+    tcase_add_loop_test(tc, test_differential, 0, (int)L7_ARRAY_SIZE(diff_cases));
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
     tcase_set_timeout(tc, 120);
