@@ -363,15 +363,23 @@ static void queued_release(l7host *h, uint64_t handle)
     h->queued_free = (uint32_t)handle + 1;
 }
 
+/* Send what the tree lets go up to `now`, at the times it says (frames
+ * may be far apart: the tree must not wait for the next one). */
 static void qtree_service(l7host *h, uint64_t now)
 {
+    uint64_t t = h->q_clock;
     while (h->queued_now) {
         l7_qtree_packet p;
-        if (l7_qtree_dequeue(&p, h->qtree, L7_QTREE_ROOT_GLOBAL, now) < 0 ||
-            p.status != L7_QTREE_SEND)
-            return;
-        queued_release(h, p.handle);
+        if (l7_qtree_dequeue(&p, h->qtree, L7_QTREE_ROOT_GLOBAL, t) < 0)
+            break;
+        if (p.status == L7_QTREE_SEND)
+            queued_release(h, p.handle);
+        else if (p.status == L7_QTREE_WAIT && p.next <= now && t < now)
+            t = p.next > t ? p.next : now;
+        else
+            break;
     }
+    h->q_clock = now;
 }
 
 /* After the last frame: let the tree send everything, in its own time. */
@@ -557,6 +565,7 @@ static void start(l7host *h, uint64_t ts)
     if (l7host_qtree_build(&h->qtree, h->cfg, ts, stderr) < 0)
         h->qtree = NULL; /* validated at load: only memory can fail here */
     h->queue_count = l7_qtree_queue_count(h->qtree);
+    h->q_clock = ts;
 }
 
 int l7host_reload(l7host *h)
@@ -590,6 +599,7 @@ int l7host_reload(l7host *h)
         l7_qtree_destroy(h->qtree);
         h->qtree = tree;
         h->queue_count = l7_qtree_queue_count(tree);
+        h->q_clock = h->last_ts;
     }
     l7_config_destroy(h->cfg);
     h->cfg = cfg;

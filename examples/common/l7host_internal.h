@@ -90,6 +90,7 @@ struct l7host {
     l7host_queued *queued;
     uint32_t queued_cap, queued_used, queued_free;
     uint64_t queued_now; /* frames in the tree */
+    uint64_t q_clock;    /* the tree has been served up to this time */
 
     /* interned strings and a pointer cache in front of them */
     char **strs;
