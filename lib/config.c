@@ -371,14 +371,27 @@ static void forward_compile(cfg_load *L, const l7_config *cfg)
             it[used] == '\0') {
             table = it[0] == 'f' ? L7_TABLE_FILTER : L7_TABLE_MANGLE;
             uint64_t id;
-            if (l7_policy_rule_id(&id, cfg->policy, family, table, pos) == 0)
-                for (size_t k = 0; k < L->n_srcs; k++)
-                    if (L->srcs[k].id == id && L->srcs[k].family == family &&
-                        L->srcs[k].table == table)
-                        cmd = L->srcs[k].cmd;
             size_t il = strlen(item);
-            if (cmd && !strncmp(msg, item, il) && !strncmp(msg + il, ": ", 2))
-                msg += il + 2;
+            const char *m = msg;
+            if (!strncmp(m, item, il) && !strncmp(m + il, ": ", 2))
+                m += il + 2;
+            /* The latest command of the rule that names the property the
+             * message is about; else the latest command of the rule. */
+            if (l7_policy_rule_id(&id, cfg->policy, family, table, pos) == 0) {
+                for (size_t k = L->n_srcs; k-- > 0;) {
+                    const cfg_rule_src *rs = &L->srcs[k];
+                    if (rs->id != id || rs->family != family || rs->table != table)
+                        continue;
+                    if (!cmd)
+                        cmd = rs->cmd;
+                    if (l7_cfg_arg_in_message(rs->cmd, m)) {
+                        cmd = rs->cmd;
+                        break;
+                    }
+                }
+            }
+            if (cmd)
+                msg = m;
         }
         l7_spos at = {0, 0, 0};
         if (cmd) {

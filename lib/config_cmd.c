@@ -192,119 +192,11 @@ static bool resolve(cfg_load *L, const cfg_menu *m, const l7_script_cmd *cmd,
     return !L->oom;
 }
 
-/* ---- values of the configuration's own stores ---------------------------------- */
-
-static const char *const queue_types[] = {
-    "default",
-    "default-small",
-    "ethernet-default",
-    "wireless-default",
-    "pcq-upload-default",
-    "pcq-download-default",
-    "synchronous-default",
-    "hotspot-default",
-    "only-hardware-queue",
-    "multi-queue-ethernet-default",
-};
-
-static const char *const log_actions[] = {"memory", "disk", "echo", "remote"};
-
 static bool in_list(const char *v, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(v, list[i]))
             return true;
-    return false;
-}
-
-static bool names_ok(const char *v, size_t n, bool allow_bang)
-{
-    if (n == 0)
-        return false;
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || v[i] == ',') {
-            size_t s = start;
-            if (allow_bang && s < i && v[s] == '!')
-                s++;
-            if (s == i)
-                return false;
-            start = i + 1;
-        }
-    }
-    return true;
-}
-
-/* Check one value; reports and returns false when bad. */
-static bool check_value(cfg_load *L, const cfg_pdef *d, const l7_script_arg *a)
-{
-    const char *v = a->value.ptr;
-    size_t n = a->value.len;
-    int rc = 0;
-    const char *what = NULL;
-    switch (d->type) {
-    case CV_STRING:
-        return true;
-    case CV_NAME:
-        if (!n || memchr(v, ',', n))
-            what = "a name (not empty, no commas)";
-        break;
-    case CV_NAMELIST:
-        if (!names_ok(v, n, false))
-            what = "a comma-separated list of names";
-        break;
-    case CV_ADDR4:
-    case CV_ADDR6: {
-        l7_value_addrspec spec;
-        rc = l7_value_parse_addrspec(&spec, v, n, d->type == CV_ADDR4 ? 4 : 6);
-        if (rc < 0)
-            what = d->type == CV_ADDR4 ? "an IPv4 address, prefix or range (DNS names "
-                                         "are not resolved by libl7)"
-                                       : "an IPv6 address or prefix";
-        break;
-    }
-    case CV_DURATION: {
-        uint64_t ns;
-        if (l7_value_parse_duration(&ns, v, n) < 0)
-            what = "a duration such as 30s, 1h, 1d2h or 00:10:00";
-        break;
-    }
-    case CV_RATE: {
-        uint64_t bps;
-        if (l7_value_parse_rate(&bps, v, n) < 0)
-            what = "a rate in bit/s such as 512k, 10M or 1G";
-        break;
-    }
-    case CV_PRIORITY:
-        if (!(n == 1 && v[0] >= '1' && v[0] <= '8'))
-            what = "a priority from 1 (highest) to 8 (lowest)";
-        break;
-    case CV_QTYPE:
-        if (!in_list(v, queue_types, L7_ARRAY_SIZE(queue_types)))
-            what = "a queue type (default, default-small, ethernet-default, "
-                   "wireless-default, pcq-upload-default, pcq-download-default, ...)";
-        break;
-    case CV_BUCKET: {
-        char *end = NULL;
-        double x = strtod(v, &end);
-        if (!n || end != v + n || !(x >= 0.0 && x <= 10.0) || v[0] == '+' ||
-            v[0] == '-' || v[0] == ' ')
-            what = "a number from 0 to 10";
-        break;
-    }
-    case CV_LOGACTION:
-        if (!in_list(v, log_actions, L7_ARRAY_SIZE(log_actions)))
-            what = "a logging action: memory, disk, echo or remote";
-        break;
-    case CV_TOPICS:
-        if (!names_ok(v, n, true))
-            what = "a comma-separated list of topics (e.g. firewall,info)";
-        break;
-    }
-    if (!what)
-        return true;
-    l7_cfg_error(L, L7_ESYNTAX, l7_cfg_value_pos(L, a, 0, n),
-                 "bad %s '%s': expected %s", d->name, v, what);
     return false;
 }
 
@@ -466,7 +358,7 @@ static bool store_apply(cfg_load *L, const cfg_menu *m, const l7_script_cmd *cmd
             }
             continue;
         }
-        if (!check_value(L, d, a)) {
+        if (!l7_cfg_check_value(L, d, a)) {
             ok = false;
             continue;
         }
@@ -548,13 +440,13 @@ static void store_add(cfg_load *L, const cfg_menu *m, const l7_script_cmd *cmd)
 static void note_rule(cfg_load *L, const cfg_menu *m, uint64_t id,
                       const l7_script_cmd *cmd)
 {
-    for (size_t i = 0; i < L->n_srcs; i++) {
-        if (L->srcs[i].id == id && L->srcs[i].family == m->family &&
-            L->srcs[i].table == m->table) {
-            L->srcs[i].cmd = cmd;
-            return;
-        }
-    }
+    /* Every command that touched the rule is kept (latest last), so that a
+     * compile error finds the one that set the property it is about. */
+    if (L->n_srcs && L->srcs[L->n_srcs - 1].id == id &&
+        L->srcs[L->n_srcs - 1].cmd == cmd &&
+        L->srcs[L->n_srcs - 1].family == m->family &&
+        L->srcs[L->n_srcs - 1].table == m->table)
+        return;
     if (l7_grow(&L->cfg->alloc, (void **)&L->srcs, &L->srcs_cap, L->n_srcs + 1,
                 sizeof(cfg_rule_src))) {
         L->oom = L7_ENOMEM;
@@ -882,6 +774,91 @@ out:
     l7_free(&L->cfg->alloc, t.v);
 }
 
+/* `move ITEMS [DEST]` / `move ITEMS destination=DEST`: the items go, in
+ * order, before the item numbered DEST (the end when DEST is past it). */
+static void do_move(cfg_load *L, const cfg_menu *m, const l7_script_cmd *cmd)
+{
+    if (m->kind != CK_RULES && m->kind != CK_STORE) {
+        l7_cfg_error(L, L7_EUNSUPPORTED, cmd->verb_pos,
+                     "move is not supported in this menu (its order does not matter)");
+        return;
+    }
+    l7_script_cmd one = *cmd;
+    const l7_script_item *dst = cmd->n_items == 2 ? &cmd->items[1] : NULL;
+    uint32_t dest = UINT32_MAX;
+    one.n_items = cmd->n_items ? 1 : 0;
+    one.n_args = 0;
+    if (dst && dst->kind == L7_SITEM_NUMBERS && dst->n_numbers == 1)
+        dest = dst->numbers[0];
+    for (size_t k = 0; k < cmd->n_args; k++) {
+        const l7_script_arg *a = &cmd->args[k];
+        char *end;
+        unsigned long v = strtoul(a->value.ptr, &end, 10);
+        if (!arg_is(a, "destination") || !a->value.len || *end) {
+            l7_cfg_error(L, L7_ESYNTAX, a->name_pos, "move takes destination=NUMBER");
+            return;
+        }
+        dest = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+    }
+    if ((dst && dest == UINT32_MAX) || cmd->n_items > 2) {
+        l7_cfg_error(L, L7_ESYNTAX, cmd->items[cmd->n_items - 1].pos,
+                     "move takes the items and one destination number");
+        return;
+    }
+    idxvec t = {NULL, 0, 0};
+    if (!resolve(L, m, &one, &t))
+        goto out;
+    uint32_t count = l7_cfg_count(L->cfg, m);
+    if (m->kind == CK_RULES) {
+        l7_policy *p = L->cfg->policy;
+        uint64_t dest_id = 0;
+        bool to_end = dest >= count ||
+                      l7_policy_rule_id(&dest_id, p, m->family, m->table, dest) < 0;
+        uint64_t *ids = l7_calloc(&L->cfg->alloc, t.n ? t.n : 1, sizeof(uint64_t));
+        if (!ids) {
+            L->oom = L7_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < t.n; i++)
+            l7_policy_rule_id(&ids[i], p, m->family, m->table, t.v[i]);
+        for (size_t i = 0; i < t.n; i++) {
+            uint32_t from, before = L7_POLICY_APPEND;
+            if (!to_end && ids[i] == dest_id)
+                continue;
+            l7_policy_rule_find(&from, p, m->family, m->table, ids[i]);
+            if (!to_end)
+                l7_policy_rule_find(&before, p, m->family, m->table, dest_id);
+            l7_policy_rule_move(p, m->family, m->table, from, before);
+            note_rule(L, m, ids[i], cmd);
+        }
+        l7_free(&L->cfg->alloc, ids);
+    } else {
+        /* Take the items out (from the back), then insert them in order. */
+        cfg_store *s = &L->cfg->stores[m->store];
+        cfg_item *moved = l7_calloc(&L->cfg->alloc, t.n ? t.n : 1, sizeof(cfg_item));
+        if (!moved) {
+            L->oom = L7_ENOMEM;
+            goto out;
+        }
+        uint32_t at = dest >= count ? s->n : dest;
+        for (size_t i = t.n; i-- > 0;) {
+            uint32_t pos = t.v[i];
+            moved[i] = s->items[pos];
+            memmove(&s->items[pos], &s->items[pos + 1],
+                    (s->n - pos - 1) * sizeof(cfg_item));
+            s->n--;
+            if (pos < at)
+                at--;
+        }
+        memmove(&s->items[at + t.n], &s->items[at], (s->n - at) * sizeof(cfg_item));
+        memcpy(&s->items[at], moved, t.n * sizeof(cfg_item));
+        s->n += (uint32_t)t.n;
+        l7_free(&L->cfg->alloc, moved);
+    }
+out:
+    l7_free(&L->cfg->alloc, t.v);
+}
+
 static const char *const console_verbs[] = {
     "print", "export", "monitor", "reset-counters", "reset-counters-all", "find", "get",
     "edit",  "start",  "stop",    "import",
@@ -919,9 +896,14 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
     if (!m) {
         if (console_path(cmd))
             console_only(L, cmd);
+        else if (!cmd->n_path)
+            l7_cfg_error(L, L7_ENOTFOUND, cmd->verb_pos,
+                         "'%s' outside a menu: start with a menu path such as "
+                         "/ip firewall filter",
+                         cmd->verb.ptr);
         else
-            l7_cfg_error(L, L7_ENOTFOUND, cmd->n_path ? cmd->path_pos : cmd->verb_pos,
-                         "unknown menu '%s'", path_text(cmd, path, sizeof(path)));
+            l7_cfg_error(L, L7_ENOTFOUND, cmd->path_pos, "unknown menu '%s'",
+                         path_text(cmd, path, sizeof(path)));
         return;
     }
     const char *verb = cmd->verb.ptr;
@@ -932,15 +914,17 @@ void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd)
     }
     static const struct {
         const char *name;
-        int op; /* -1: add */
+        int op; /* -1: add, -2: move */
     } verbs[] = {
-        {"add", -1},           {"set", OP_SET},         {"remove", OP_REMOVE},
-        {"enable", OP_ENABLE}, {"disable", OP_DISABLE},
+        {"add", -1},           {"move", -2},          {"set", OP_SET},
+        {"remove", OP_REMOVE}, {"enable", OP_ENABLE}, {"disable", OP_DISABLE},
     };
     for (size_t i = 0; i < L7_ARRAY_SIZE(verbs); i++) {
         if (strcmp(verb, verbs[i].name))
             continue;
-        if (verbs[i].op < 0)
+        if (verbs[i].op == -2)
+            do_move(L, m, cmd);
+        else if (verbs[i].op < 0)
             do_add(L, m, cmd);
         else
             on_targets(L, m, cmd, (verb_op)verbs[i].op);

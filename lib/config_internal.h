@@ -161,6 +161,9 @@ size_t l7_cfg_forward(cfg_load *L, const l7_script_arg *arg, l7_spos fallback);
 /* The argument of `cmd` a message is about (the longest property name it
  * mentions as a word), or NULL. */
 const l7_script_arg *l7_cfg_arg_in_message(const l7_script_cmd *cmd, const char *msg);
+/* Check a value of the configuration's own stores; reports and returns
+ * false when it is bad. */
+bool l7_cfg_check_value(cfg_load *L, const cfg_pdef *d, const l7_script_arg *a);
 /* Run one command against L->cfg. */
 void l7_cfg_run(cfg_load *L, const l7_script_cmd *cmd);
 /* Checks that need the whole script: the queue tree, compiled by the qtree

@@ -6,6 +6,9 @@
  */
 #include "config_internal.h"
 
+#include "l7/value.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 static const cfg_pdef alist4_props[] = {
@@ -245,4 +248,119 @@ int l7_config_item_get(const char **out, const l7_config *cfg, uint32_t menu,
     }
     *out = l7_cfg_item_prop(it, prop);
     return *out ? 0 : L7_ENOTFOUND;
+}
+
+/* ---- values of the configuration's own stores ---------------------------------- */
+
+static const char *const queue_types[] = {
+    "default",
+    "default-small",
+    "ethernet-default",
+    "wireless-default",
+    "pcq-upload-default",
+    "pcq-download-default",
+    "synchronous-default",
+    "hotspot-default",
+    "only-hardware-queue",
+    "multi-queue-ethernet-default",
+};
+
+static const char *const log_actions[] = {"memory", "disk", "echo", "remote"};
+
+static bool in_list(const char *v, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v, list[i]))
+            return true;
+    return false;
+}
+
+static bool names_ok(const char *v, size_t n, bool allow_bang)
+{
+    if (n == 0)
+        return false;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || v[i] == ',') {
+            size_t s = start;
+            if (allow_bang && s < i && v[s] == '!')
+                s++;
+            if (s == i)
+                return false;
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+bool l7_cfg_check_value(cfg_load *L, const cfg_pdef *d, const l7_script_arg *a)
+{
+    const char *v = a->value.ptr;
+    size_t n = a->value.len;
+    int rc = 0;
+    const char *what = NULL;
+    switch (d->type) {
+    case CV_STRING:
+        return true;
+    case CV_NAME:
+        if (!n || memchr(v, ',', n))
+            what = "a name (not empty, no commas)";
+        break;
+    case CV_NAMELIST:
+        if (!names_ok(v, n, false))
+            what = "a comma-separated list of names";
+        break;
+    case CV_ADDR4:
+    case CV_ADDR6: {
+        l7_value_addrspec spec;
+        rc = l7_value_parse_addrspec(&spec, v, n, d->type == CV_ADDR4 ? 4 : 6);
+        if (rc < 0)
+            what = d->type == CV_ADDR4 ? "an IPv4 address, prefix or range (DNS names "
+                                         "are not resolved by libl7)"
+                                       : "an IPv6 address or prefix";
+        break;
+    }
+    case CV_DURATION: {
+        uint64_t ns;
+        if (l7_value_parse_duration(&ns, v, n) < 0)
+            what = "a duration such as 30s, 1h, 1d2h or 00:10:00";
+        break;
+    }
+    case CV_RATE: {
+        uint64_t bps;
+        if (l7_value_parse_rate(&bps, v, n) < 0)
+            what = "a rate in bit/s such as 512k, 10M or 1G";
+        break;
+    }
+    case CV_PRIORITY:
+        if (!(n == 1 && v[0] >= '1' && v[0] <= '8'))
+            what = "a priority from 1 (highest) to 8 (lowest)";
+        break;
+    case CV_QTYPE:
+        if (!in_list(v, queue_types, L7_ARRAY_SIZE(queue_types)))
+            what = "a queue type (default, default-small, ethernet-default, "
+                   "wireless-default, pcq-upload-default, pcq-download-default, ...)";
+        break;
+    case CV_BUCKET: {
+        char *end = NULL;
+        double x = strtod(v, &end);
+        if (!n || end != v + n || !(x >= 0.0 && x <= 10.0) || v[0] == '+' ||
+            v[0] == '-' || v[0] == ' ')
+            what = "a number from 0 to 10";
+        break;
+    }
+    case CV_LOGACTION:
+        if (!in_list(v, log_actions, L7_ARRAY_SIZE(log_actions)))
+            what = "a logging action: memory, disk, echo or remote";
+        break;
+    case CV_TOPICS:
+        if (!names_ok(v, n, true))
+            what = "a comma-separated list of topics (e.g. firewall,info)";
+        break;
+    }
+    if (!what)
+        return true;
+    l7_cfg_error(L, L7_ESYNTAX, l7_cfg_value_pos(L, a, 0, n),
+                 "bad %s '%s': expected %s", d->name, v, what);
+    return false;
 }

@@ -300,6 +300,8 @@ static const struct err_case {
 } err_cases[] = {
     {"unknown menu", "/ip firewall frob add x=y\n", 0, L7_ENOTFOUND, 1, 1,
      "unknown menu '/ip firewall frob'"},
+    {"command outside a menu", "# x\n  add chain=forward\n", 0, L7_ENOTFOUND, 2, 3,
+     "'add' outside a menu"},
     {"unknown command", "\n/ip firewall filter frob\n", 0, L7_ENOTFOUND, 2, 1,
      "unknown command 'frob' in /ip firewall filter"},
     {"unknown property", "/ip firewall filter add chain=forward foo=bar\n", 0,
@@ -332,6 +334,11 @@ static const struct err_case {
      "/ip firewall filter\nadd chain=forward action=jump jump-target=a\n"
      "add chain=a action=jump jump-target=b\nadd chain=b action=jump jump-target=a\n",
      0, L7_EINVAL, 4, 37, "jump loop"},
+    {"undefined protocol set later",
+     "/ip firewall filter add chain=forward\n"
+     "/ip firewall filter set 0 layer7-protocol=nosuch\n"
+     "/ip firewall filter set 0 comment=later\n",
+     0, L7_ENOTFOUND, 2, 43, "no such layer7-protocol: nosuch"},
     {"ports without protocol", "/ip firewall filter add chain=forward dst-port=80\n", 0,
      L7_ESYNTAX, 1, 48, "dst-port needs protocol"},
     {"missing chain", "/ip firewall filter add action=drop\n", 0, L7_ESYNTAX, 1, 1,
@@ -533,6 +540,11 @@ static const struct addr_case {
     {"/ip firewall filter add chain=forward comment=mid place-before=2\n",
      L7_TABLE_FILTER, "no video,-,mid,dns"},
     {"/ip firewall filter set 2 !comment\n", L7_TABLE_FILTER, "no video,-,-"},
+    {"/ip firewall filter move 2 0\n", L7_TABLE_FILTER, "dns,no video,-"},
+    {"/ip firewall filter move 0 destination=3\n", L7_TABLE_FILTER, "-,dns,no video"},
+    {"/ip firewall filter move 0,1 3\n", L7_TABLE_FILTER, "dns,no video,-"},
+    {"/ip firewall filter move [find comment=dns] 1\n", L7_TABLE_FILTER,
+     "no video,dns,-"},
     {"/ip firewall filter\nset 0 comment=a; set 1 comment=b\n", L7_TABLE_FILTER,
      "a,b,dns"},
 };
@@ -847,6 +859,17 @@ START_TEST(test_qtree_def)
                           "add name=off parent=global packet-mark=x disabled=yes\n",
                           0, NULL),
                      L7_OK);
+    ck_assert_int_eq(load(cfg, "/queue tree move 2 0\n/queue tree move 1 3\n", 0, NULL),
+                     L7_OK);
+    const char *v;
+    l7_config_item_get(&v, cfg, L7_CONFIG_MENU_QUEUE_TREE, 0, "name");
+    ck_assert_str_eq(v, "bulk");
+    l7_config_item_get(&v, cfg, L7_CONFIG_MENU_QUEUE_TREE, 2, "name");
+    ck_assert_str_eq(v, "up"); /* bulk, voip, up, off */
+    ck_assert_int_eq(load(cfg, "/queue tree move 0 destination=x\n", 0, NULL),
+                     L7_ESYNTAX);
+    ck_assert_int_eq(load(cfg, "/ip firewall layer7-protocol move 0 1\n", 0, NULL),
+                     L7_ESYNTAX);
     l7_qtree_def *def;
     ck_assert_int_eq(l7_config_qtree_def(&def, cfg), L7_OK);
     ck_assert_uint_eq(l7_qtree_def_count(def), 3); /* the disabled queue is left out */
@@ -856,7 +879,7 @@ START_TEST(test_qtree_def)
     ck_assert_int_eq(l7_qtree_root_lookup(&root, tree, "ether1"), L7_OK);
     ck_assert_uint_eq(root, 1);
     ck_assert_int_eq(l7_qtree_queue_lookup(&q, tree, "voip"), L7_OK);
-    ck_assert_uint_eq(q, 1);
+    ck_assert_uint_eq(q, 1); /* bulk, voip, up (off is disabled: left out) */
     l7_qtree_destroy(tree);
     l7_qtree_def_destroy(def);
     ck_assert_int_eq(l7_config_qtree_def(NULL, cfg), L7_EINVAL);
