@@ -34,6 +34,7 @@ static const uint64_t default_timeouts[L7_CT_TIMEOUT_COUNT] = {
 #define CT_BIG_CHUNK     17u /* 2^17 records = 16 MiB: most of it huge pages */
 #define CT_SMALL_CHUNK   12u
 #define CT_SWEEP_ON_FULL 64u
+#define CT_EVICT_MAX     8u
 
 void l7_conntrack_options_init(l7_conntrack_options *out)
 {
@@ -297,14 +298,19 @@ void l7_ct_remove_idx(struct l7_conntrack *ct, uint32_t idx, int why)
     ct->stats[why]++;
 }
 
-/* Make room for one more entry; 0 when there is room. */
+/* Make room for one more entry; 0 when there is room. The cost is bounded
+ * whatever the state: a sweep of CT_SWEEP_ON_FULL slots, then at most
+ * CT_EVICT_MAX early drops (more than one only after the cap was lowered
+ * below the live count: the table then shrinks a few entries per new
+ * connection instead of all at once on one packet). */
 static int make_room(struct l7_conntrack *ct, uint64_t now)
 {
     if (ct->live < ct->max_entries)
         return 0;
     /* Expired entries go first: they cost nobody anything. */
     l7_conntrack_expire(ct, now, CT_SWEEP_ON_FULL);
-    while (ct->live >= ct->max_entries && ct->fifo_head) {
+    for (unsigned n = 0;
+         n < CT_EVICT_MAX && ct->live >= ct->max_entries && ct->fifo_head; n++) {
         uint32_t idx = ct->fifo_head - 1;
         int why = ct_expired(ct, ct_rec(ct, idx), now) ? L7_CT_STAT_EXPIRED
                                                        : L7_CT_STAT_EVICTED;
@@ -373,6 +379,16 @@ int l7_conntrack_create(l7_conntrack **out, const l7_conntrack_options *opts,
     ct->alloc = a;
     ct->mem = sizeof(*ct);
     ct->seed = opts->hash_seed;
+    /* splitmix64 steps (public constants) spread the seed over the hash's
+     * eight secret words. */
+    uint64_t x = opts->hash_seed;
+    for (int i = 0; i < 8; i++) {
+        x += 0x9e3779b97f4a7c15ull;
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        ct->hkey[i] = (z ^ (z >> 31)) | 1; /* odd: never a zero factor alone */
+    }
     memcpy(ct->timeouts, opts->timeouts, sizeof(ct->timeouts));
     ct->max_entries = opts->max_entries;
     ct->loose_tcp = opts->loose_tcp;
@@ -394,7 +410,8 @@ int l7_conntrack_create(l7_conntrack **out, const l7_conntrack_options *opts,
     ct->chunk_shift = shift;
     size_t want = opts->initial_entries < opts->max_entries ? opts->initial_entries
                                                             : opts->max_entries;
-    if (index_resize(ct, index_cap_for(want)) < 0) {
+    ct->initial_slots = index_cap_for(want);
+    if (index_resize(ct, ct->initial_slots) < 0) {
         l7_free(&a, ct);
         return L7_ENOMEM;
     }
@@ -548,8 +565,39 @@ int l7_conntrack_remove(l7_conntrack *ct, l7_conn *conn)
     return L7_OK;
 }
 
+/* An empty table gives back what it grew: slab chunks, the in-order pool,
+ * and the index down to its initial size, so that the memory reported after
+ * a flush is what a fresh table reports. */
+static void release_storage(struct l7_conntrack *ct)
+{
+    for (size_t i = 0; i < ct->nchunks; i++)
+        l7_ct_free(ct, ct->chunks[i].raw, ct->chunks[i].raw_bytes);
+    size_t per_chunk =
+        sizeof(ct_chunk) + sizeof(struct l7_conn *) + sizeof(uint32_t(*)[2]);
+    l7_free(&ct->alloc, ct->chunks);
+    l7_free(&ct->alloc, ct->chunk_recs);
+    l7_free(&ct->alloc, ct->chunk_links);
+    ct->mem -= ct->chunks_cap * per_chunk;
+    ct->chunks = NULL;
+    ct->chunk_recs = NULL;
+    ct->chunk_links = NULL;
+    ct->nchunks = ct->chunks_cap = 0;
+    ct->carved = ct->free_head = ct->sweep_cursor = 0;
+    ct->fifo_head = ct->fifo_tail = 0;
+    l7_ct_free(ct, ct->streams, ct->streams_cap * sizeof(ct_stream));
+    l7_ct_free(ct, ct->scratch, ct->scratch_cap);
+    ct->streams = NULL;
+    ct->scratch = NULL;
+    ct->streams_cap = ct->scratch_cap = 0;
+    ct->streams_used = ct->stream_free = 0;
+    if (ct->slot_mask + 1 > ct->initial_slots)
+        (void)index_resize(ct, ct->initial_slots); /* on failure keep the big one */
+}
+
 void l7_conntrack_flush(l7_conntrack *ct)
 {
-    if (ct)
-        remove_all(ct, L7_CT_STAT_REMOVED);
+    if (!ct)
+        return;
+    remove_all(ct, L7_CT_STAT_REMOVED);
+    release_storage(ct);
 }

@@ -296,7 +296,7 @@ static int track_icmp_error(struct l7_conntrack *ct, l7_ct_result *out,
     if (ct_key_make_fast(&key, &from_hi, &in->src, &in->dst, in->sport, in->dport,
                          in->l4_proto, in->icmp_type) != CT_KEY_OK)
         return invalid(ct, out);
-    uint64_t h = l7_ct_hash_key(&key, ct->seed);
+    uint64_t h = l7_ct_hash_key(&key, ct->hkey);
     struct l7_conn *c = l7_ct_find(ct, &key, (uint32_t)(h >> 32));
     if (!c || ct_expired(ct, c, now))
         return invalid(ct, out);
@@ -325,10 +325,22 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
         out->state = L7_CT_UNTRACKED;
         return L7_OK;
     }
+    uint16_t sport = pkt->sport, dport = pkt->dport;
+    if (L7_UNLIKELY(pkt->l4_proto == IPPROTO_ICMP_ ||
+                    pkt->l4_proto == IPPROTO_ICMPV6_)) {
+        /* The query id is read from the header itself when the frame holds
+         * it: the parser puts it in the ports only for the query types it
+         * knows (not ICMPv6 node information, 139/140). */
+        if (pkt->frame && pkt->l4_offset <= pkt->frame_len &&
+            pkt->frame_len - pkt->l4_offset >= 8) {
+            const uint8_t *h = pkt->frame + pkt->l4_offset;
+            sport = dport = (uint16_t)(h[4] << 8 | h[5]);
+        }
+    }
     l7_ct_key key;
     uint8_t from_hi;
-    int kr = ct_key_make_fast(&key, &from_hi, &pkt->src, &pkt->dst, pkt->sport,
-                              pkt->dport, pkt->l4_proto, pkt->icmp_type);
+    int kr = ct_key_make_fast(&key, &from_hi, &pkt->src, &pkt->dst, sport, dport,
+                              pkt->l4_proto, pkt->icmp_type);
     if (L7_UNLIKELY(kr != CT_KEY_OK)) {
         if (kr == CT_KEY_ICMP_ERROR)
             return track_icmp_error(ct, out, pkt, now);
@@ -338,7 +350,7 @@ int l7_conntrack_track(l7_ct_result *out, l7_conntrack *ct, const l7_packet *pkt
         }
         return invalid(ct, out);
     }
-    uint64_t h = l7_ct_hash_key(&key, ct->seed);
+    uint64_t h = l7_ct_hash_key(&key, ct->hkey);
     uint32_t tag = (uint32_t)(h >> 32);
     struct l7_conn *c = l7_ct_find(ct, &key, tag);
     int is_tcp = pkt->l4_proto == IPPROTO_TCP_;
@@ -439,7 +451,7 @@ uint64_t l7_conntrack_hash(const l7_conntrack *ct, const l7_ct_tuple *tuple)
     uint8_t from_hi;
     if (tuple_key(&key, &from_hi, tuple) != CT_KEY_OK)
         return 0;
-    return l7_ct_hash_key(&key, ct->seed);
+    return l7_ct_hash_key(&key, ct->hkey);
 }
 
 static int lookup_key(l7_conn **out, l7_ct_dir *out_dir, const l7_conntrack *ct,
@@ -483,52 +495,64 @@ int l7_conntrack_lookup(l7_conn **out, l7_ct_dir *out_dir, const l7_conntrack *c
     uint8_t from_hi;
     if (tuple_key(&key, &from_hi, tuple) != CT_KEY_OK)
         return L7_ENOTFOUND;
-    return lookup_key(out, out_dir, ct, &key, from_hi, l7_ct_hash_key(&key, ct->seed),
+    return lookup_key(out, out_dir, ct, &key, from_hi, l7_ct_hash_key(&key, ct->hkey),
                       now);
 }
 
-#define CT_BATCH 16
+/*
+ * A software pipeline over the tuples so that their cache misses overlap
+ * without stalls between batches: tuple t is hashed and its index line
+ * prefetched (stage A), CT_PF_DIST tuples later its first tag match is
+ * found and the record prefetched (stage B), CT_PF_DIST tuples later still
+ * the key is compared (stage C). Each line has had the time of CT_PF_DIST
+ * lookups to arrive when it is read.
+ */
+#define CT_PF_DIST 8
+#define CT_RING    32 /* power of two > 2 * CT_PF_DIST */
 
-/* Three passes over a batch so that its cache misses overlap: hash and
- * prefetch the index lines; find each first tag match and prefetch its
- * record; compare keys. */
 size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
                                 const l7_ct_tuple *tuples, const uint64_t *hashes,
                                 size_t n, uint64_t now)
 {
     if (!out || !ct || (!tuples && n))
         return 0;
+    _Static_assert(CT_RING > 2 * CT_PF_DIST && (CT_RING & (CT_RING - 1)) == 0, "ring");
     size_t found = 0;
-    l7_ct_key keys[CT_BATCH];
-    uint32_t tags[CT_BATCH];
-    uint64_t pos[CT_BATCH];
-    uint8_t ok[CT_BATCH];
-    for (size_t base = 0; base < n; base += CT_BATCH) {
-        size_t m = n - base < CT_BATCH ? n - base : CT_BATCH;
-        for (size_t j = 0; j < m; j++) {
+    l7_ct_key keys[CT_RING];
+    uint32_t tags[CT_RING];
+    uint64_t pos[CT_RING];
+    uint8_t ok[CT_RING];
+    const uint64_t *slots = ct->slots;
+    const uint64_t mask = ct->slot_mask;
+    for (size_t t = 0; t < n + 2 * CT_PF_DIST; t++) {
+        if (t < n) { /* stage A */
+            size_t j = t & (CT_RING - 1);
             uint8_t from_hi;
-            ok[j] = tuple_key(&keys[j], &from_hi, &tuples[base + j]) == CT_KEY_OK;
+            ok[j] = tuple_key(&keys[j], &from_hi, &tuples[t]) == CT_KEY_OK;
             if (L7_UNLIKELY(!ok[j]))
                 memset(&keys[j], 0, sizeof(keys[j])); /* never matches a live key */
-            uint64_t h = hashes ? hashes[base + j] : l7_ct_hash_key(&keys[j], ct->seed);
+            uint64_t h = hashes ? hashes[t] : l7_ct_hash_key(&keys[j], ct->hkey);
             tags[j] = (uint32_t)(h >> 32);
             pos[j] = tags[j] >> ct->slot_shift;
-            __builtin_prefetch(&ct->slots[pos[j]]);
+            __builtin_prefetch(&slots[pos[j]]);
         }
-        for (size_t j = 0; j < m; j++) {
+        if (t >= CT_PF_DIST && t - CT_PF_DIST < n) { /* stage B */
+            size_t j = (t - CT_PF_DIST) & (CT_RING - 1);
             uint64_t i = pos[j];
             uint64_t s;
-            while ((s = ct->slots[i]) && (uint32_t)(s >> 32) != tags[j])
-                i = (i + 1) & ct->slot_mask;
+            while ((s = slots[i]) && (uint32_t)(s >> 32) != tags[j])
+                i = (i + 1) & mask;
             pos[j] = i;
             if (s)
                 __builtin_prefetch(ct_rec(ct, (uint32_t)s - 1));
         }
-        for (size_t j = 0; j < m; j++) {
+        if (t >= 2 * CT_PF_DIST) { /* stage C */
+            size_t k = t - 2 * CT_PF_DIST;
+            size_t j = k & (CT_RING - 1);
             l7_conn *c = NULL;
             uint64_t i = pos[j];
             uint64_t s;
-            while (ok[j] && (s = ct->slots[i])) {
+            while (ok[j] && (s = slots[i])) {
                 if ((uint32_t)(s >> 32) == tags[j]) {
                     struct l7_conn *r = ct_rec(ct, (uint32_t)s - 1);
                     if (ct_key_eq(&r->key, &keys[j])) {
@@ -537,9 +561,9 @@ size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
                         break;
                     }
                 }
-                i = (i + 1) & ct->slot_mask;
+                i = (i + 1) & mask;
             }
-            out[base + j] = c;
+            out[k] = c;
             found += c != NULL;
         }
     }

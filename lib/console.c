@@ -569,7 +569,7 @@ static void endpoint(char *buf, size_t size, const l7_addr *a, uint16_t port,
                      uint8_t proto)
 {
     char t[L7_VALUE_ADDR_TEXT_MAX];
-    l7_value_format_addr(t, sizeof(t), a);
+    l7_addr_format(t, sizeof(t), a);
     bool ports =
         proto == 6 || proto == 17 || proto == 132 || proto == 33 || proto == 136;
     if (!ports)

@@ -128,7 +128,9 @@ static bool icmp_is_query(uint8_t proto, uint8_t type)
 {
     if (proto == IPPROTO_ICMP_)
         return type == 0 || type == 8 || (type >= 13 && type <= 18);
-    return type == 128 || type == 129;
+    /* echo request/reply, and node information query/reply (RFC 4620),
+     * which netfilter also tracks by the 16 bits at offset 4 */
+    return type == 128 || type == 129 || type == 139 || type == 140;
 }
 
 static bool icmp_is_error(uint8_t proto, uint8_t type)

@@ -14,8 +14,9 @@
 #define DEFAULT_MATCH_LIMIT    200000u
 #define DEFAULT_DEPTH_LIMIT    10000u
 #define DEFAULT_HEAP_LIMIT_KIB 4096u
-/* Regexp length cap: the kernel's is 8192 bytes; be generous, but bounded. */
-#define MAX_REGEXP_LEN 65536u
+/* l7-filter's kernel limit: a pattern is shorter than 8192 bytes (§1.6).
+ * It also bounds translation and PCRE2 compile time on hostile input. */
+#define MAX_REGEXP_LEN 8191u
 
 #define COMPILE_OPTIONS                                                                \
     (PCRE2_CASELESS | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF |          \
@@ -294,11 +295,13 @@ static unit lex(tx *t, bool in_bracket)
     return u;
 }
 
-/* {n}, {n,}, {n,m} starting at `at` (the '{'); returns its length or 0. */
+/* {n}, {n,}, {n,m} starting at `at` (the '{'); returns its length or 0.
+ * Numbers of any length count: PCRE2 then refuses one above 65535 with a
+ * clear error instead of the brace turning into literal text. */
 static uint32_t bound_len(const tx *t, uint32_t at)
 {
     uint32_t i = at + 1, digits = 0;
-    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9' && digits < 6)
+    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9')
         i++, digits++;
     if (!digits || i >= t->n)
         return 0;
@@ -307,9 +310,8 @@ static uint32_t bound_len(const tx *t, uint32_t at)
     if (t->src[i] != ',')
         return 0;
     i++;
-    digits = 0;
-    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9' && digits < 6)
-        i++, digits++;
+    while (i < t->n && t->src[i] >= '0' && t->src[i] <= '9')
+        i++;
     if (i >= t->n || t->src[i] != '}')
         return 0;
     return i + 1 - at;
@@ -349,7 +351,9 @@ static void tx_bracket(tx *t, const unit *open)
             out_put(&t->out, "]", 1, u.off);
             return;
         }
-        if (u.c == '[' && t->p < t->n &&
+        /* The class name is copied from the source text, so a `[` given
+         * by \x5b (compat) cannot start one: it is just a byte. */
+        if (u.c == '[' && !u.from_hex && t->p < t->n &&
             (t->src[t->p] == ':' || t->src[t->p] == '.' || t->src[t->p] == '=')) {
             uint8_t kind = t->src[t->p];
             uint32_t start = u.off, i = t->p + 1;
@@ -537,7 +541,7 @@ int l7_pattern_tx_run(l7_pattern_tx *res, const l7_alloc *a, const char *regexp,
     res->alloc = a;
     if (regexp_len > MAX_REGEXP_LEN) {
         l7_diag_add(diag, L7_SEV_ERROR, L7_ESYNTAX, name, 0, 0, 0,
-                    "regexp longer than %u bytes", MAX_REGEXP_LEN);
+                    "regexp longer than %u bytes (l7-filter's limit)", MAX_REGEXP_LEN);
         return L7_ESYNTAX;
     }
     tx t;

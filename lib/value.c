@@ -192,73 +192,6 @@ int l7_value_parse_addr(l7_addr *out, const char *text, size_t len, uint32_t fam
     return L7_OK;
 }
 
-static void format_ipv4(out_buf *o, const uint8_t *b)
-{
-    for (int k = 0; k < 4; k++) {
-        if (k)
-            ob_put(o, ".", 1);
-        ob_u64(o, b[k]);
-    }
-}
-
-int l7_value_format_addr(char *buf, size_t size, const l7_addr *addr)
-{
-    if (!addr || (!buf && size) || (addr->family != 4 && addr->family != 6))
-        return L7_EINVAL;
-    out_buf o = {buf, size, 0};
-    const uint8_t *b = addr->bytes;
-    if (addr->family == 4) {
-        format_ipv4(&o, b);
-        return ob_finish(&o);
-    }
-    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (memcmp(b, mapped, 12) == 0) {
-        /* RFC 5952 section 5: IPv4-mapped addresses keep the dotted tail. */
-        ob_str(&o, "::ffff:");
-        format_ipv4(&o, b + 12);
-        return ob_finish(&o);
-    }
-    uint16_t w[8];
-    for (int k = 0; k < 8; k++)
-        w[k] = (uint16_t)(b[2 * k] << 8 | b[2 * k + 1]);
-    /* The longest run of two or more zero words, the first on a tie. */
-    int best = -1, best_len = 1;
-    for (int k = 0; k < 8;) {
-        if (w[k] != 0) {
-            k++;
-            continue;
-        }
-        int run = k;
-        while (k < 8 && w[k] == 0)
-            k++;
-        if (k - run > best_len) {
-            best = run;
-            best_len = k - run;
-        }
-    }
-    static const char hex[] = "0123456789abcdef";
-    for (int k = 0; k < 8; k++) {
-        if (k == best) {
-            ob_put(&o, "::", 2);
-            k += best_len - 1;
-            continue;
-        }
-        if (k > 0 && k != best + best_len)
-            ob_put(&o, ":", 1);
-        char tmp[4];
-        int n = 0, started = 0;
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            int d = (w[k] >> shift) & 0xf;
-            if (d || started || shift == 0) {
-                tmp[n++] = hex[d];
-                started = 1;
-            }
-        }
-        ob_put(&o, tmp, (size_t)n);
-    }
-    return ob_finish(&o);
-}
-
 int l7v_addr_mask(l7_addr *addr, uint32_t len)
 {
     int changed = 0;
@@ -395,8 +328,9 @@ int l7_value_format_addrspec(char *buf, size_t size, const l7_value_addrspec *sp
 {
     if (!spec || (!buf && size) || spec->kind > L7_VALUE_ADDR_RANGE)
         return L7_EINVAL;
-    char a[48], b[48];
-    int n = l7_value_format_addr(a, sizeof(a), &spec->first);
+    /* One address formatter for the whole library: packet's. */
+    char a[L7_ADDR_STRLEN], b[L7_ADDR_STRLEN];
+    int n = l7_addr_format(a, sizeof(a), &spec->first);
     if (n < 0)
         return n;
     out_buf o = {buf, size, 0};
@@ -405,7 +339,7 @@ int l7_value_format_addrspec(char *buf, size_t size, const l7_value_addrspec *sp
         ob_put(&o, "/", 1);
         ob_u64(&o, spec->prefix_len);
     } else if (spec->kind == L7_VALUE_ADDR_RANGE) {
-        L7_TRY(l7_value_format_addr(b, sizeof(b), &spec->last));
+        L7_TRY(l7_addr_format(b, sizeof(b), &spec->last));
         ob_put(&o, "-", 1);
         ob_str(&o, b);
     }

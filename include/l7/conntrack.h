@@ -308,7 +308,8 @@ L7_API int l7_conntrack_set_loose_tcp(l7_conntrack *ct, int on);
 
 /**
  * \brief Change the capacity cap. Lowering it below the live count removes
- *        nothing; new connections then make room by early drop or are refused.
+ *        nothing; each new connection then drops up to 8 not-yet-assured
+ *        entries, and is refused until the table is below the cap.
  * \param ct the table
  * \param max_entries the new cap, 1 .. #L7_CT_MAX_ENTRIES_LIMIT
  * \return #L7_OK or #L7_EINVAL
@@ -351,6 +352,11 @@ L7_API uint64_t l7_conntrack_hash(const l7_conntrack *ct, const l7_ct_tuple *tup
 
 /**
  * \brief Find the live connection of a tuple (either direction).
+ *
+ * A hit costs two dependent cache misses (index slot, record); on a big
+ * table one-at-a-time lookups are bound by how many of them the CPU can
+ * overlap. Where many lookups are due at once, l7_conntrack_lookup_bulk()
+ * overlaps them explicitly and is several times faster.
  * \param[out] out receives the connection, or NULL
  * \param[out] out_dir receives the tuple's direction in it (may be NULL)
  * \param ct the table
@@ -395,6 +401,29 @@ L7_API size_t l7_conntrack_lookup_bulk(l7_conn **out, const l7_conntrack *ct,
  * \brief Reclaim expired entries: examine at most `budget` slots of the
  *        table, continuing where the previous call stopped. Calling it with
  *        a small budget for each packet keeps the cost O(1) per packet.
+ *
+ * Why a sweep and not a timer wheel. Expired entries are invisible at once
+ * (every lookup compares `now` with `last_seen + timeout`), so reclaiming
+ * them is only about memory and room, and a cyclic sweep gives what a wheel
+ * would, without a per-packet list operation:
+ * - cost: `budget` slots per call, examined in address order (sequential
+ *   memory, prefetched by the hardware); a wheel must unlink and relink an
+ *   entry whenever a packet refreshes it, two random cache misses;
+ * - bounded memory: with C slots in use (at most the peak live count) and
+ *   a budget b per packet, an entry is reclaimed at most C/b packets after
+ *   it expires. Each packet creates at most one entry, so in steady state
+ *   live <= alive + C/b: with b >= 2 a flood of short connections settles
+ *   at about twice the connections really alive, and never fills a table
+ *   whose cap is above that (tests/unit/conntrack_table_test.c, churn);
+ * - when the table is full, l7_conntrack_track() sweeps 64 more slots
+ *   before dropping anything, then drops the oldest not-yet-assured entry
+ *   (at most 8 per new connection, so lowering the cap never costs one
+ *   packet a mass removal). A refusal with dead entries left needs the 64
+ *   slots swept to hold none, i.e. nearly all entries really alive: the
+ *   capacity lost is about 1/b of the table at most.
+ * Linux's conntrack works the same way (an incremental garbage-collection
+ * scan of the table plus early drop of unassured entries when full).
+ *
  * \param ct the table
  * \param now the time
  * \param budget slots to examine
@@ -438,8 +467,10 @@ L7_API size_t l7_conntrack_remove_if(l7_conntrack *ct, uint64_t now,
 L7_API int l7_conntrack_remove(l7_conntrack *ct, l7_conn *conn);
 
 /**
- * \brief Remove every connection (the destructor runs for each).
- * \param ct the table
+ * \brief Remove every connection (the destructor runs for each) and give
+ *        back the memory the table grew: afterwards #L7_CT_STAT_MEMORY is
+ *        what a freshly created table reports.
+ * \param ct the table (NULL: nothing happens)
  */
 L7_API void l7_conntrack_flush(l7_conntrack *ct);
 

@@ -414,7 +414,7 @@ L7_API uint16_t l7_packet_vlan(const l7_packet *pkt, uint32_t index);
  * \brief Write an address as text: dotted quad for IPv4, RFC 5952 form
  *        for IPv6 (lower case, longest zero run as `::`).
  *
- * (Parsing text into an address is l7_addr_parse(), in another module.)
+ * (Parsing text into an address is l7_value_parse_addr(), in another module.)
  *
  * \param buf destination; #L7_ADDR_STRLEN bytes always suffice
  * \param size size of `buf`

@@ -107,7 +107,8 @@ typedef enum l7_pattern_result {
  * unbalanced parentheses or brackets, `\xHH` metacharacters, backslash +
  * letter) are added to `diag` with `name` as item and the 1-based byte
  * column in `regexp`. PCRE2 itself is not run, so an error only PCRE2
- * detects (e.g. `a{3,2}`) is not reported here.
+ * detects (e.g. `a{3,2}`) is not reported here. A regexp of 8192 bytes or
+ * more is refused, as l7-filter's kernel module refuses it.
  *
  * The text written is what l7_pattern_compile() hands to PCRE2, including
  * the removal of a `^.*X.*$` wrapper (unless #L7_PATTERN_NO_STRIP).
@@ -131,6 +132,8 @@ L7_API int l7_pattern_translate(char *out, size_t size, const char *regexp,
 
 /**
  * \brief Translate and compile a regexp (JIT when available).
+ *
+ * The regexp must be shorter than 8192 bytes (l7-filter's limit).
  *
  * \param[out] out receives the pattern; NULL on failure
  * \param regexp the regex text (any bytes)

@@ -84,7 +84,8 @@ typedef struct l7_value_span {
  * IPv4: dotted quad, four decimal octets 0..255 without leading zeros.
  * IPv6: every RFC 4291 textual form (`::`, `1::`, `::1`, full form, an
  * embedded IPv4 tail such as <tt>\::ffff:1.2.3.4</tt>); hex digits of either case.
- * Zone ids (`fe80::1%eth0`) are refused (#L7_ESYNTAX).
+ * Zone ids (`fe80::1%eth0`) are refused (#L7_ESYNTAX). The reverse is
+ * l7_addr_format() (l7/packet.h).
  *
  * \param[out] out receives the address
  * \param text the text
@@ -94,21 +95,6 @@ typedef struct l7_value_span {
  */
 L7_API int l7_value_parse_addr(l7_addr *out, const char *text, size_t len,
                                uint32_t family);
-
-/**
- * \brief Format an address: IPv4 dotted quad, IPv6 in RFC 5952 canonical
- *        form.
- *
- * IPv6 is written in lower case with the longest run of zero words
- * compressed; IPv4-mapped addresses keep a dotted-quad tail, as in
- * <tt>\::ffff:192.0.2.1</tt>.
- *
- * \param[out] buf destination (may be NULL when `size` is 0)
- * \param size size of `buf`
- * \param addr the address (family 4 or 6)
- * \return the length of the full text, or #L7_EINVAL
- */
-L7_API int l7_value_format_addr(char *buf, size_t size, const l7_addr *addr);
 
 /**
  * \brief Parse a CIDR prefix `addr/len`.

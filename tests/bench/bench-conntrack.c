@@ -306,7 +306,7 @@ static double time_bt_inserts(btable *b, uint64_t base)
     return INSERTS / t;
 }
 
-static void bench_l7(uint64_t n, int runs, int huge, result *res)
+static l7_conntrack *build_l7(uint64_t n, int huge, result *res)
 {
     l7_conntrack_options o;
     l7_conntrack_options_init(&o);
@@ -334,61 +334,99 @@ static void bench_l7(uint64_t n, int runs, int huge, result *res)
                 (unsigned long long)n);
     res->record_bytes = (double)l7_conntrack_stat(ct, L7_CT_STAT_RECORD_BYTES);
     res->bytes_per_conn = (double)l7_conntrack_stat(ct, L7_CT_STAT_MEMORY) / (double)n;
-    double v[NFIG][MAX_RUNS];
-    uint64_t rng = 42;
-    for (int r = 0; r < runs; r++) {
-        v[HIT][r] = time_l7_lookups(ct, n, 0, 0, &rng);
-        v[MISS][r] = time_l7_lookups(ct, n, 1, 0, &rng);
-        v[BHIT][r] = time_l7_lookups(ct, n, 0, 1, &rng);
-        v[BMISS][r] = time_l7_lookups(ct, n, 1, 1, &rng);
-        v[INS][r] = time_l7_inserts(ct, (1ull << 41) + (uint64_t)r * INSERTS);
-    }
-    for (int f = 0; f < NFIG; f++)
-        res->fig[f] = median(v[f], runs);
     fprintf(stderr,
             "  libl7%s %llu: built in %.2f s (%.2f M inserts/s while growing)\n",
             huge ? " (THP)" : "", (unsigned long long)n, build, n / build / 1e6);
-    l7_conntrack_destroy(ct);
+    return ct;
 }
 
-static void bench_baseline(uint64_t n, int runs, result *res)
+static void build_baseline(btable *b, uint64_t n, result *res)
 {
-    btable b;
-    bt_init(&b, n);
+    bt_init(b, n);
     l7_ct_tuple t;
     for (uint64_t i = 0; i < n; i++) {
         flow_tuple(&t, i);
-        bt_insert(&b, &t);
+        bt_insert(b, &t);
     }
-    res->record_bytes = (double)(malloc_usable_size(b.buckets[bhash(&t) & b.mask]) + 8);
+    res->record_bytes =
+        (double)(malloc_usable_size(b->buckets[bhash(&t) & b->mask]) + 8);
     res->bytes_per_conn =
-        (double)((b.mask + 1) * sizeof(bnode *) + b.node_bytes) / (double)n;
-    double v[NFIG][MAX_RUNS];
-    uint64_t rng = 42;
+        (double)((b->mask + 1) * sizeof(bnode *) + b->node_bytes) / (double)n;
+}
+
+/*
+ * All tables of one size are built first and measured in turns within each
+ * run (libl7, baseline, libl7 with THP, ...), so that the load of a shared
+ * machine hits them alike; every figure is a median over the runs, and the
+ * ratios printed are medians of the per-run ratios.
+ */
+static void bench_size(uint64_t n, int runs, int thp_row, result res[3],
+                       double ratio[2][NFIG])
+{
+    l7_conntrack *ct[2] = {NULL, NULL};
+    btable b;
+    ct[0] = build_l7(n, 0, &res[0]);
+    if (thp_row)
+        ct[1] = build_l7(n, 1, &res[2]);
+    build_baseline(&b, n, &res[1]);
+    double v[3][NFIG][MAX_RUNS], rv[2][NFIG][MAX_RUNS];
     for (int r = 0; r < runs; r++) {
-        v[HIT][r] = time_bt_lookups(&b, n, 0, &rng);
-        v[MISS][r] = time_bt_lookups(&b, n, 1, &rng);
-        v[INS][r] = time_bt_inserts(&b, (1ull << 41) + (uint64_t)r * INSERTS);
+        for (int f = HIT; f <= MISS; f++) {
+            int miss = f == MISS;
+            uint64_t rng = 42 + (uint64_t)r * 1000 + (uint64_t)f;
+            v[1][f][r] = time_bt_lookups(&b, n, miss, &rng);
+            for (int k = 0; k < 2; k++) {
+                if (!ct[k])
+                    continue;
+                rng = 42 + (uint64_t)r * 1000 + (uint64_t)f;
+                v[k ? 2 : 0][f][r] = time_l7_lookups(ct[k], n, miss, 0, &rng);
+                rng = 42 + (uint64_t)r * 1000 + (uint64_t)f;
+                v[k ? 2 : 0][f + 2][r] = time_l7_lookups(ct[k], n, miss, 1, &rng);
+            }
+        }
+        v[1][INS][r] = time_bt_inserts(&b, (1ull << 41) + (uint64_t)r * INSERTS);
+        for (int k = 0; k < 2; k++)
+            if (ct[k])
+                v[k ? 2 : 0][INS][r] =
+                    time_l7_inserts(ct[k], (1ull << 41) + (uint64_t)r * INSERTS);
+        for (int k = 0; k < 2; k++) {
+            if (!ct[k])
+                continue;
+            double *x[NFIG];
+            for (int f = 0; f < NFIG; f++)
+                x[f] = v[k ? 2 : 0][f];
+            rv[k][HIT][r] = x[HIT][r] / v[1][HIT][r];
+            rv[k][MISS][r] = x[MISS][r] / v[1][MISS][r];
+            rv[k][BHIT][r] = x[BHIT][r] / v[1][HIT][r];
+            rv[k][BMISS][r] = x[BMISS][r] / v[1][MISS][r];
+            rv[k][INS][r] = x[INS][r] / v[1][INS][r];
+        }
     }
-    res->fig[HIT] = median(v[HIT], runs);
-    res->fig[MISS] = median(v[MISS], runs);
-    res->fig[INS] = median(v[INS], runs);
-    res->fig[BHIT] = res->fig[BMISS] = 0;
+    for (int t = 0; t < 3; t++) {
+        if (t == 2 && !thp_row)
+            continue;
+        for (int f = 0; f < NFIG; f++)
+            res[t].fig[f] =
+                t == 1 && (f == BHIT || f == BMISS) ? 0 : median(v[t][f], runs);
+    }
+    for (int k = 0; k < 2; k++)
+        if (ct[k])
+            for (int f = 0; f < NFIG; f++)
+                ratio[k][f] = median(rv[k][f], runs);
+    l7_conntrack_destroy(ct[0]);
+    l7_conntrack_destroy(ct[1]);
     bt_free(&b);
 }
 
 static void print_row(const char *size, const char *name, const result *r,
-                      const result *base)
+                      const double *ratio)
 {
     printf("%-5s %-17s %7.2f %7.2f %7.2f %7.2f %7.2f %6.0f %8.1f", size, name,
            r->fig[HIT] / 1e6, r->fig[MISS] / 1e6, r->fig[BHIT] / 1e6,
            r->fig[BMISS] / 1e6, r->fig[INS] / 1e6, r->record_bytes, r->bytes_per_conn);
-    if (base) {
-        double best_hit = r->fig[BHIT] > r->fig[HIT] ? r->fig[BHIT] : r->fig[HIT];
-        double best_miss = r->fig[BMISS] > r->fig[MISS] ? r->fig[BMISS] : r->fig[MISS];
-        printf("   x%.2f hit  x%.2f miss  x%.2f ins", best_hit / base->fig[HIT],
-               best_miss / base->fig[MISS], r->fig[INS] / base->fig[INS]);
-    }
+    if (ratio)
+        printf("   x%.2f hit  x%.2f miss  x%.2f b-hit  x%.2f b-miss  x%.2f ins",
+               ratio[HIT], ratio[MISS], ratio[BHIT], ratio[BMISS], ratio[INS]);
     printf("\n");
 }
 
@@ -421,12 +459,10 @@ int main(int argc, char **argv)
     g_q = malloc(BLOCK * sizeof(*g_q));
     g_out = malloc(BLOCK * sizeof(*g_out));
     result rows[8][3];
+    double ratios[8][2][NFIG];
     for (int s = 0; s < nsizes; s++) {
         fprintf(stderr, "size %llu ...\n", (unsigned long long)sizes[s]);
-        bench_l7(sizes[s], runs, 0, &rows[s][0]);
-        if (thp_row)
-            bench_l7(sizes[s], runs, 1, &rows[s][2]);
-        bench_baseline(sizes[s], runs, &rows[s][1]);
+        bench_size(sizes[s], runs, thp_row, rows[s], ratios[s]);
     }
     printf("\nconntrack lookups, median of %d runs, %zu random queries per run, "
            "50%% IPv4 / 50%% IPv6, one core, %s time\n",
@@ -434,7 +470,9 @@ int main(int argc, char **argv)
     printf("M/s: hit/miss = one at a time, b-hit/b-miss = l7_conntrack_lookup_bulk; "
            "ins = new flows into the full table (l7_conntrack_track)\n");
     printf("rec B = one connection record; tbl B/conn = all table memory / live "
-           "connections (slack included)\n\n");
+           "connections (slack included)\n");
+    printf("tables measured in turns within each run; xN = median of the per-run "
+           "ratios to the baseline's one-at-a-time figure\n\n");
     printf("%-5s %-17s %7s %7s %7s %7s %7s %6s %8s\n", "size", "table", "hit", "miss",
            "b-hit", "b-miss", "ins", "rec B", "tbl B/c");
     for (int s = 0; s < nsizes; s++) {
@@ -444,9 +482,9 @@ int main(int argc, char **argv)
                      (unsigned long long)(sizes[s] / 1000000));
         else
             snprintf(label, sizeof(label), "%llu", (unsigned long long)sizes[s]);
-        print_row(label, "libl7", &rows[s][0], &rows[s][1]);
+        print_row(label, "libl7", &rows[s][0], ratios[s][0]);
         if (thp_row)
-            print_row(label, "libl7 (THP)", &rows[s][2], &rows[s][1]);
+            print_row(label, "libl7 (THP)", &rows[s][2], ratios[s][1]);
         print_row(label, "chained baseline", &rows[s][1], NULL);
     }
     free(g_q);

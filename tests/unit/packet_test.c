@@ -576,6 +576,14 @@ START_TEST(test_fields_icmp)
     ck_assert_int_eq(l7_packet_parse_l3(pkt, ipbuf, n), L7_OK);
     ck_assert_uint_eq(l7_packet_icmp_type(pkt), 128);
     ck_assert_uint_eq(pkt->icmp_id, 0x4242);
+    /* Node information queries (RFC 4620) are tracked by the same 16 bits,
+     * as netfilter does: turn the echo request into one. */
+    uint8_t *icmp6 = ipbuf + pkt->l4_offset - pkt->l3_offset;
+    icmp6[0] = 139;
+    ck_assert_int_eq(l7_packet_parse_l3(pkt, ipbuf, n), L7_OK);
+    ck_assert_uint_eq(l7_packet_icmp_type(pkt), 139);
+    ck_assert_uint_eq(l7_packet_sport(pkt), 0x4242);
+    ck_assert_uint_eq(l7_packet_dport(pkt), 0x4242);
     l7_packet_destroy(pkt);
 }
 END_TEST

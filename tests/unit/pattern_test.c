@@ -111,6 +111,9 @@ static const tx_case tx_cases[] = {
     {"[[:foo:]]", 0, NULL, 0},
     {"[[=a=]]", 0, NULL, 0},
     {"abc\\", 0, NULL, 0},
+    /* compat: a `[` from \x5b inside a bracket is a byte, never the start
+     * of a POSIX class copied from the source text */
+    {"[\\x5b:alpha:]]", L7_PATTERN_COMPAT_L7FILTER, "[\\[\\:alpha\\:]\\]", 1},
 };
 
 START_TEST(test_translate)
@@ -168,6 +171,27 @@ START_TEST(test_translate_truncates)
 }
 END_TEST
 
+/* l7-filter's kernel limit (routeros-spec.md §1.6): a pattern is shorter
+ * than 8192 bytes. The longest l7-protocols pattern has 6,322. */
+START_TEST(test_length_limit)
+{
+    static char re[8193];
+    memset(re, 'a', sizeof(re));
+    l7_pattern *p = NULL;
+    ck_assert_int_eq(l7_pattern_compile(&p, re, 8191, NULL, NULL, NULL, NULL), L7_OK);
+    l7_pattern_destroy(p);
+    l7_diag_list *d = NULL;
+    l7_diag_list_create(&d, NULL);
+    ck_assert_int_eq(l7_pattern_compile(&p, re, 8192, NULL, NULL, "big", d),
+                     L7_ESYNTAX);
+    ck_assert_ptr_null(p);
+    ck_assert_ptr_nonnull(strstr(l7_diag_message(d, 0), "8191"));
+    ck_assert_int_eq(l7_pattern_translate(NULL, 0, re, 8192, NULL, NULL, NULL),
+                     L7_ESYNTAX);
+    l7_diag_list_destroy(d);
+}
+END_TEST
+
 /* ---- error columns (1-based, in the user's regexp) ---------------------- */
 
 typedef struct col_case {
@@ -189,6 +213,11 @@ static const col_case col_cases[] = {
     {"\\x41\\x42a{3,2}", 14, "out of order"},
     {"^.*(\\x41b){5,1}.*$", 15, "out of order"},
     {"[[:nope:]]", 2, "unknown POSIX"},
+    /* a bound too large for PCRE2 is an error, whatever its digit count,
+     * never literal text */
+    {"ab{100000}", 10, "too big"},
+    {"ab{1234567}", 10, "too big"},
+    {"ab{1,12345678}", 12, "too big"},
 };
 
 START_TEST(test_error_columns)
@@ -723,6 +752,7 @@ static Suite *pattern_suite(void)
     TCase *tc = tcase_create("dialect");
     tcase_add_loop_test(tc, test_translate, 0, (int)L7_ARRAY_SIZE(tx_cases));
     tcase_add_test(tc, test_translate_truncates);
+    tcase_add_test(tc, test_length_limit);
     tcase_add_loop_test(tc, test_error_columns, 0, (int)L7_ARRAY_SIZE(col_cases));
     tcase_add_test(tc, test_warning_columns);
     tcase_add_loop_test(tc, test_match, 0, (int)L7_ARRAY_SIZE(match_cases));
