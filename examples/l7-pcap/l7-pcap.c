@@ -254,7 +254,6 @@ int main(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-
     if (iface)
         live_pcap = p;
     int progress = rfile && !o.quiet && isatty(STDERR_FILENO);
