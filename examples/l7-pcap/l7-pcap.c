@@ -237,7 +237,7 @@ int main(int argc, char **argv)
     int rc = l7host_create(&h, &o, stdout);
     if (rc != 0) {
         pcap_close(p);
-        return rc == 2 && o.compat_l7filter ? 2 : 1;
+        return 1;
     }
     writer w = {NULL, nano};
     if (wfile) {
@@ -253,7 +253,6 @@ int main(int argc, char **argv)
     l7host_set_release(h, on_release, &w);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-
 
     if (iface)
         live_pcap = p;
