@@ -56,6 +56,11 @@ int l7_config_create(l7_config **out, const l7_allocator *alloc)
     return 0;
 }
 
+int l7_config_set_pattern_flags(l7_config *cfg, uint32_t flags)
+{
+    return cfg ? l7_policy_set_pattern_flags(cfg->policy, flags) : L7_EINVAL;
+}
+
 void l7_config_destroy(l7_config *cfg)
 {
     if (!cfg)
@@ -184,7 +189,11 @@ static int config_clone(l7_config **out, const l7_config *src)
 {
     l7_config *cfg;
     L7_TRY(config_new(&cfg, src->has_hooks ? &src->hooks : NULL));
-    int rc = copy_policy(cfg->policy, src->policy);
+    /* Before the protocols: they compile with the flags. */
+    int rc =
+        l7_policy_set_pattern_flags(cfg->policy, l7_policy_pattern_flags(src->policy));
+    if (rc == 0)
+        rc = copy_policy(cfg->policy, src->policy);
     for (int i = 0; rc == 0 && i < L7_CONFIG_MENU_COUNT; i++)
         rc = copy_store(&cfg->alloc, &cfg->stores[i], &src->stores[i]);
     if (rc < 0) {

@@ -20,6 +20,25 @@ int l7_policy_protos_init(l7_policy *p, const l7_allocator *hooks)
     return l7_protoset_create(&p->protos, NULL, hooks);
 }
 
+int l7_policy_set_pattern_flags(l7_policy *p, uint32_t flags)
+{
+    const uint32_t known =
+        L7_PATTERN_COMPAT_L7FILTER | L7_PATTERN_NO_JIT | L7_PATTERN_NO_STRIP;
+    if (!p || (flags & ~known))
+        return L7_EINVAL;
+    /* Patterns are compiled when added: changing the flags under them would
+     * leave a set whose regexps disagree on what `\xHH` means. */
+    if (p->protos->live)
+        return L7_ESTATE;
+    p->protos->opts.pattern.flags = flags;
+    return 0;
+}
+
+uint32_t l7_policy_pattern_flags(const l7_policy *p)
+{
+    return p ? p->protos->opts.pattern.flags : 0;
+}
+
 void l7_policy_protos_fini(l7_policy *p)
 {
     l7_protoset_destroy(p->snap);

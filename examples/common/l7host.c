@@ -461,16 +461,14 @@ static void engine_log(l7host *h, int prio, const char *what, const char *path)
     fprintf(stderr, "%s: %s\n", h->o.prog, line);
 }
 
+static uint32_t host_pattern_flags(const l7host_opts *o)
+{
+    return o->compat_l7filter ? L7_PATTERN_COMPAT_L7FILTER : 0;
+}
+
 int l7host_create(l7host **out, const l7host_opts *o, FILE *out_stream)
 {
     *out = NULL;
-    if (o->compat_l7filter) {
-        fprintf(stderr,
-                "%s: --compat-l7filter: this libl7 loader has no switch for it yet "
-                "(l7_config_load_options has no pattern flags)\n",
-                o->prog);
-        return 2;
-    }
     l7host *h = calloc(1, sizeof(*h));
     if (!h)
         return 2;
@@ -481,7 +479,8 @@ int l7host_create(l7host **out, const l7host_opts *o, FILE *out_stream)
     int rc = 2;
     if (l7host_load_tz(&h->tz, o->tz, stderr) < 0)
         goto fail;
-    if (l7_config_create(&h->cfg, NULL) < 0)
+    if (l7_config_create(&h->cfg, NULL) < 0 ||
+        l7_config_set_pattern_flags(h->cfg, host_pattern_flags(o)) < 0)
         goto fail;
     rc = l7cli_load_config(h->cfg, o->config, o->load_flags, stderr);
     if (rc != 0)
@@ -571,8 +570,13 @@ static void start(l7host *h, uint64_t ts)
 int l7host_reload(l7host *h)
 {
     l7_config *cfg = NULL;
-    if (l7_config_create(&cfg, NULL) < 0)
+    /* A fresh configuration: the pattern flags must be set again, or a
+     * reload would silently drop --compat-l7filter. */
+    if (l7_config_create(&cfg, NULL) < 0 ||
+        l7_config_set_pattern_flags(cfg, host_pattern_flags(&h->o)) < 0) {
+        l7_config_destroy(cfg);
         return 1;
+    }
     if (l7cli_load_config(cfg, h->o.config, h->o.load_flags, stderr) != 0) {
         engine_log(h, LOG_ERR, "reload failed, the old policy stays:", h->o.config);
         l7_config_destroy(cfg);

@@ -38,6 +38,18 @@ grep -q '\^' "$tmp/bad.err" || fail "no underline"
 "$bin" --frob 2>/dev/null; [ $? -eq 2 ] || fail "bad option: want exit 2"
 "$bin" --version | grep -q libl7 || fail "--version"
 
+# --compat-l7filter (Decision 4): \x2e keeps its meta meaning, with a
+# warning either way; a replay accepts the option.
+printf '%s\n' '/ip firewall layer7-protocol add name=dot regexp="^a\\x2eb"' \
+    >"$tmp/dot.rsc"
+"$bin" --check -c "$tmp/dot.rsc" 2>"$tmp/dot.err" || fail "dot.rsc did not load"
+grep -q 'dot.rsc:1:[0-9]*: warning: .*x2e.*literal byte' "$tmp/dot.err" ||
+    { cat "$tmp/dot.err"; fail "no literal-byte warning"; }
+"$bin" --check --compat-l7filter -c "$tmp/dot.rsc" 2>"$tmp/dotc.err" ||
+    { cat "$tmp/dotc.err"; fail "--compat-l7filter refused"; }
+grep -q 'dot.rsc:1:[0-9]*: warning: .*x2e.*regex meaning' "$tmp/dotc.err" ||
+    { cat "$tmp/dotc.err"; fail "--compat-l7filter did not change the meaning"; }
+
 # --help lists every option.
 "$bin" --help >"$tmp/help" || fail "--help"
 for opt in --read --interface --write --config --check --strict --lenient --tz \
@@ -53,6 +65,9 @@ if [ -f "$cap" ]; then
     "$bin" -c "$pol" -r "$cap" --tz UTC >"$tmp/sum" 2>"$tmp/sum.err" ||
         { cat "$tmp/sum.err"; fail "office replay"; }
     grep -q '^514 packets' "$tmp/sum" || { cat "$tmp/sum"; fail "summary totals"; }
+    "$bin" --compat-l7filter -c "$pol" -r "$cap" --tz UTC >"$tmp/sumc" 2>&1 ||
+        { cat "$tmp/sumc"; fail "replay with --compat-l7filter"; }
+    grep -q '^514 packets' "$tmp/sumc" || { cat "$tmp/sumc"; fail "compat totals"; }
     grep -q 'Block Facebook for employees' "$tmp/sum" || fail "no print stats table"
     grep -q 'streaming-limit' "$tmp/sum" || fail "no queue line"
     # -w: exactly the dropped packets, as a pcap.

@@ -133,7 +133,10 @@ static int check_only(const l7host_opts *o)
         return 2;
     }
     l7_config *cfg;
-    if (l7_config_create(&cfg, NULL) < 0) {
+    if (l7_config_create(&cfg, NULL) < 0 ||
+        l7_config_set_pattern_flags(cfg, o->compat_l7filter ? L7_PATTERN_COMPAT_L7FILTER
+                                                            : 0) < 0) {
+        l7_config_destroy(cfg);
         fputs("l7-pcap: out of memory\n", stderr);
         return 2;
     }
@@ -237,7 +240,7 @@ int main(int argc, char **argv)
     int rc = l7host_create(&h, &o, stdout);
     if (rc != 0) {
         pcap_close(p);
-        return rc == 2 && o.compat_l7filter ? 2 : 1;
+        return 1;
     }
     writer w = {NULL, nano};
     if (wfile) {

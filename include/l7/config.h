@@ -95,6 +95,22 @@ typedef enum l7_config_menu {
 L7_API int l7_config_create(l7_config **out, const l7_allocator *alloc);
 
 /**
+ * \brief Set the pattern flags the configuration's protocols compile with,
+ *        e.g. #L7_PATTERN_COMPAT_L7FILTER (l7-filter's meaning of `\xHH`
+ *        metacharacters, Decision 4).
+ *
+ * A host sets them right after l7_config_create(), before the first
+ * l7_config_load(); every later load keeps them. Same rules as
+ * l7_policy_set_pattern_flags() on l7_config_policy(), which this calls.
+ *
+ * \param cfg the configuration
+ * \param flags OR of #l7_pattern_flag bits (0 for the defaults)
+ * \return #L7_OK; #L7_EINVAL (NULL or unknown bits); #L7_ESTATE (the
+ *         configuration already has protocols; nothing changed)
+ */
+L7_API int l7_config_set_pattern_flags(l7_config *cfg, uint32_t flags);
+
+/**
  * \brief Destroy a configuration. Rulesets it handed out stay valid.
  * \param cfg the configuration, or NULL
  */

@@ -117,6 +117,29 @@ L7_API void l7_policy_destroy(l7_policy *p);
 L7_API l7_protoset *l7_policy_protocols(l7_policy *p);
 
 /**
+ * \brief Set the pattern flags (#l7_pattern_flag bits, e.g.
+ *        #L7_PATTERN_COMPAT_L7FILTER) its protocols' regexps compile with.
+ *
+ * The flags belong to the whole protocol set and every regexp in it is
+ * compiled when added, so they can change only while the policy has no
+ * protocols (none added, or all removed): set them right after
+ * l7_policy_create(). Compiled rulesets keep the flags of their policy.
+ *
+ * \param p the policy
+ * \param flags OR of #l7_pattern_flag bits (0 for the defaults)
+ * \return #L7_OK; #L7_EINVAL (NULL policy or unknown bits); #L7_ESTATE
+ *         (the policy has protocols; nothing changed)
+ */
+L7_API int l7_policy_set_pattern_flags(l7_policy *p, uint32_t flags);
+
+/**
+ * \brief The pattern flags set by l7_policy_set_pattern_flags().
+ * \param p the policy
+ * \return the #l7_pattern_flag bits; 0 for NULL
+ */
+L7_API uint32_t l7_policy_pattern_flags(const l7_policy *p);
+
+/**
  * \brief Strict RouterOS mode: refuse the seed page's extensions (lists in
  *        `layer7-protocol`, `connection-mark`, `packet-mark`; several
  *        ranges in `time`) instead of accepting them with a warning.

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include "common_internal.h"
+#include "policy_internal.h"
 #include "l7/l7.h"
 
 #include <stdio.h>
@@ -986,6 +987,68 @@ START_TEST(test_allocation_failures)
 }
 END_TEST
 
+/* Decision 4 end to end: `\x2e` is a literal '.' unless the configuration
+ * was given L7_PATTERN_COMPAT_L7FILTER, which must survive later loads (each
+ * load rebuilds the policy) and reach the compiled ruleset's copy. */
+static int proto_matches(const l7_protoset *set, const char *name, const char *data)
+{
+    uint32_t id;
+    ck_assert_int_eq(l7_protoset_lookup(&id, set, name), L7_OK);
+    l7_pattern_scratch *sc;
+    ck_assert_int_eq(l7_pattern_scratch_create(&sc, NULL, NULL), L7_OK);
+    int rc = l7_pattern_match(l7_protoset_pattern(set, id), sc, (const uint8_t *)data,
+                              strlen(data));
+    l7_pattern_scratch_destroy(sc);
+    ck_assert(rc == L7_PATTERN_MATCH || rc == L7_PATTERN_NOMATCH);
+    return rc == L7_PATTERN_MATCH;
+}
+
+static bool has_meta_warning(const l7_diag_list *d, const char *meaning)
+{
+    for (size_t k = 0; k < l7_diag_list_count(d); k++)
+        if (l7_diag_severity(d, k) == L7_SEV_WARNING &&
+            strstr(l7_diag_message(d, k), "\\x2e is the metacharacter") &&
+            strstr(l7_diag_message(d, k), meaning))
+            return true;
+    return false;
+}
+
+START_TEST(test_compat_l7filter)
+{
+    const int compat = _i;
+    l7_config *cfg;
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_config_create(&cfg, NULL), L7_OK);
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    ck_assert_int_eq(l7_config_set_pattern_flags(NULL, 0), L7_EINVAL);
+    ck_assert_int_eq(l7_config_set_pattern_flags(cfg, 0x80000000u), L7_EINVAL);
+    if (compat)
+        ck_assert_int_eq(l7_config_set_pattern_flags(cfg, L7_PATTERN_COMPAT_L7FILTER),
+                         L7_OK);
+    ck_assert_int_eq(
+        load(cfg, "/ip firewall layer7-protocol add name=dot regexp=\"^a\\\\x2eb\"\n",
+             0, d),
+        L7_OK);
+    ck_assert(has_meta_warning(d, compat ? "regex meaning" : "literal byte"));
+    /* A second load rebuilds the policy from a copy: the flags must follow. */
+    ck_assert_int_eq(
+        load(cfg, "/ip firewall layer7-protocol add name=x regexp=x\n", 0, NULL),
+        L7_OK);
+    ck_assert_uint_eq(l7_policy_pattern_flags(l7_config_policy(cfg)),
+                      compat ? L7_PATTERN_COMPAT_L7FILTER : 0);
+    const l7_protoset *sets[2] = {l7_policy_protocols(l7_config_policy(cfg)),
+                                  l7_config_ruleset(cfg)->protos};
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(proto_matches(sets[k], "dot", "axb"), compat);
+        ck_assert_int_eq(proto_matches(sets[k], "dot", "a.b"), 1);
+    }
+    /* Fixed once protocols exist. */
+    ck_assert_int_eq(l7_config_set_pattern_flags(cfg, compat ? 0 : 1), L7_ESTATE);
+    l7_diag_list_destroy(d);
+    l7_config_destroy(cfg);
+}
+END_TEST
+
 START_TEST(test_api_edges)
 {
     l7_config *cfg;
@@ -1035,6 +1098,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_mutated_scripts);
     tcase_add_test(tc, test_allocation_failures);
     tcase_add_test(tc, test_api_edges);
+    tcase_add_loop_test(tc, test_compat_l7filter, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

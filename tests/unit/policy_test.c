@@ -1278,6 +1278,54 @@ START_TEST(test_counter_identity)
 }
 END_TEST
 
+/* The policy's pattern flags reach its protocols and the compiled copy
+ * (Decision 4), and are fixed while the policy has protocols. */
+START_TEST(test_pattern_flags)
+{
+    const int compat = _i;
+    static const char re[] = "^a\\x2eb"; /* regexp text: ^a\x2eb */
+    l7_policy *p;
+    ck_assert_int_eq(l7_policy_create(&p, NULL), L7_OK);
+    ck_assert_uint_eq(l7_policy_pattern_flags(p), 0);
+    ck_assert_int_eq(l7_policy_set_pattern_flags(NULL, 0), L7_EINVAL);
+    ck_assert_int_eq(l7_policy_set_pattern_flags(p, 0x100), L7_EINVAL);
+    uint32_t flags = compat ? L7_PATTERN_COMPAT_L7FILTER : 0;
+    ck_assert_int_eq(l7_policy_set_pattern_flags(p, flags), L7_OK);
+    ck_assert_uint_eq(l7_policy_pattern_flags(p), flags);
+    l7_protoset *set = l7_policy_protocols(p);
+    l7_diag_list *d;
+    ck_assert_int_eq(l7_diag_list_create(&d, NULL), L7_OK);
+    uint32_t id;
+    ck_assert_int_eq(l7_protoset_add(&id, set, "dot", re, strlen(re), d), L7_OK);
+    ck_assert_uint_eq(l7_diag_list_count(d), 1);
+    ck_assert_int_eq(l7_diag_severity(d, 0), L7_SEV_WARNING);
+    ck_assert_ptr_nonnull(
+        strstr(l7_diag_message(d, 0), compat ? "regex meaning" : "literal byte"));
+    ck_assert_int_eq(l7_policy_set_pattern_flags(p, flags ^ 1), L7_ESTATE);
+    l7_ruleset *rs;
+    ck_assert_int_eq(l7_ruleset_compile(&rs, p, NULL), L7_OK);
+    l7_pattern_scratch *sc;
+    ck_assert_int_eq(l7_pattern_scratch_create(&sc, NULL, NULL), L7_OK);
+    const l7_protoset *sets[2] = {set, rs->protos};
+    for (int k = 0; k < 2; k++) {
+        uint32_t rid;
+        ck_assert_int_eq(l7_protoset_lookup(&rid, sets[k], "dot"), L7_OK);
+        const l7_pattern *pat = l7_protoset_pattern(sets[k], rid);
+        ck_assert_int_eq(l7_pattern_match(pat, sc, (const uint8_t *)"axb", 3),
+                         compat ? L7_PATTERN_MATCH : L7_PATTERN_NOMATCH);
+        ck_assert_int_eq(l7_pattern_match(pat, sc, (const uint8_t *)"a.b", 3),
+                         L7_PATTERN_MATCH);
+    }
+    /* Once the set is empty again the flags may change. */
+    ck_assert_int_eq(l7_protoset_remove(set, id), L7_OK);
+    ck_assert_int_eq(l7_policy_set_pattern_flags(p, flags ^ 1), L7_OK);
+    l7_pattern_scratch_destroy(sc);
+    l7_ruleset_destroy(rs);
+    l7_diag_list_destroy(d);
+    l7_policy_destroy(p);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
     Suite *s = suite_create("policy");
@@ -1285,6 +1333,7 @@ static Suite *policy_suite(void)
     tcase_add_test(tc, test_builder_basics);
     tcase_add_loop_test(tc, test_set_values, 0, (int)L7_ARRAY_SIZE(set_cases));
     tcase_add_test(tc, test_strict_mode);
+    tcase_add_loop_test(tc, test_pattern_flags, 0, 2);
     suite_add_tcase(s, tc);
     tc = tcase_create("compile");
     tcase_add_loop_test(tc, test_compile_diags, 0, (int)L7_ARRAY_SIZE(compile_cases));
