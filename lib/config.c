@@ -94,25 +94,6 @@ int l7_cfg_recompile(l7_config *cfg, l7_diag_list *diags)
 
 /* ---- copying a configuration (the scratch copy of a load) ------------------------ */
 
-static const char *const ct_props[] = {
-    "enabled",
-    "loose-tcp-tracking",
-    "liberal-tcp-tracking",
-    "max-entries",
-    "tcp-syn-sent-timeout",
-    "tcp-syn-received-timeout",
-    "tcp-established-timeout",
-    "tcp-fin-wait-timeout",
-    "tcp-close-wait-timeout",
-    "tcp-last-ack-timeout",
-    "tcp-time-wait-timeout",
-    "tcp-close-timeout",
-    "udp-timeout",
-    "udp-stream-timeout",
-    "icmp-timeout",
-    "generic-timeout",
-};
-
 static int copy_store(const l7_alloc *a, cfg_store *dst, const cfg_store *src)
 {
     if (!src->n)
@@ -177,10 +158,11 @@ static int copy_policy(l7_policy *dst, const l7_policy *src_c)
             }
         }
     }
-    for (size_t i = 0; i < L7_ARRAY_SIZE(ct_props); i++) {
+    const char *name;
+    for (uint32_t i = 0; (name = l7_policy_conntrack_prop(i)); i++) {
         const char *v;
-        if (l7_policy_conntrack_get(&v, src, ct_props[i]) == 0)
-            L7_TRY(l7_policy_conntrack_set(dst, ct_props[i], v, strlen(v), NULL));
+        if (l7_policy_conntrack_get(&v, src, name) == 0)
+            L7_TRY(l7_policy_conntrack_set(dst, name, v, strlen(v), NULL));
     }
     return 0;
 }

@@ -315,25 +315,6 @@ static void export_rules(exporter *x, const cfg_menu *m, const l7_config *cfg)
     l7_free(x->a, p);
 }
 
-static const char *const ct_props[] = {
-    "enabled",
-    "loose-tcp-tracking",
-    "liberal-tcp-tracking",
-    "max-entries",
-    "tcp-syn-sent-timeout",
-    "tcp-syn-received-timeout",
-    "tcp-established-timeout",
-    "tcp-fin-wait-timeout",
-    "tcp-close-wait-timeout",
-    "tcp-last-ack-timeout",
-    "tcp-time-wait-timeout",
-    "tcp-close-timeout",
-    "udp-timeout",
-    "udp-stream-timeout",
-    "icmp-timeout",
-    "generic-timeout",
-};
-
 static void export_conntrack(exporter *x, const cfg_menu *m, const l7_config *cfg)
 {
     l7_policy *dflt;
@@ -341,13 +322,15 @@ static void export_conntrack(exporter *x, const cfg_menu *m, const l7_config *cf
         x->rc = L7_ENOMEM;
         return;
     }
-    kv p[L7_ARRAY_SIZE(ct_props)];
+    kv p[32];
     size_t n = 0;
-    for (size_t i = 0; i < L7_ARRAY_SIZE(ct_props); i++) {
+    const char *name;
+    for (uint32_t i = 0; (name = l7_policy_conntrack_prop(i)) && n < L7_ARRAY_SIZE(p);
+         i++) {
         const char *v, *d;
-        if (l7_policy_conntrack_get(&v, cfg->policy, ct_props[i]) == 0 &&
-            l7_policy_conntrack_get(&d, dflt, ct_props[i]) == 0 && strcmp(v, d))
-            p[n++] = (kv){ct_props[i], v};
+        if (l7_policy_conntrack_get(&v, cfg->policy, name) == 0 &&
+            l7_policy_conntrack_get(&d, dflt, name) == 0 && strcmp(v, d))
+            p[n++] = (kv){name, v};
     }
     if (n)
         emit(x, m->path, "set", p, n, "");

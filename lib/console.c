@@ -478,31 +478,13 @@ static void print_live_alist(l7_console *c, const cfg_menu *m, const pflags *pf,
     tab_free(&t);
 }
 
-static const char *const ct_props[] = {
-    "enabled",
-    "loose-tcp-tracking",
-    "liberal-tcp-tracking",
-    "max-entries",
-    "tcp-syn-sent-timeout",
-    "tcp-syn-received-timeout",
-    "tcp-established-timeout",
-    "tcp-fin-wait-timeout",
-    "tcp-close-wait-timeout",
-    "tcp-last-ack-timeout",
-    "tcp-time-wait-timeout",
-    "tcp-close-timeout",
-    "udp-timeout",
-    "udp-stream-timeout",
-    "icmp-timeout",
-    "generic-timeout",
-};
-
 static void print_conntrack(l7_console *c, obuf *b)
 {
-    for (size_t i = 0; i < L7_ARRAY_SIZE(ct_props); i++) {
+    const char *name;
+    for (uint32_t i = 0; (name = l7_policy_conntrack_prop(i)); i++) {
         const char *v;
-        if (l7_policy_conntrack_get(&v, c->cfg->policy, ct_props[i]) == 0)
-            ob_printf(b, "%25s: %s\n", ct_props[i], v);
+        if (l7_policy_conntrack_get(&v, c->cfg->policy, name) == 0)
+            ob_printf(b, "%25s: %s\n", name, v);
     }
     if (c->engine)
         ob_printf(b, "%25s: %" PRIu64 "\n", "total-entries",

@@ -144,6 +144,11 @@ int l7_policy_conntrack_set(l7_policy *p, const char *prop, const char *value,
     return 0;
 }
 
+const char *l7_policy_conntrack_prop(uint32_t index)
+{
+    return index < L7_CT_COUNT ? ct_defs[index].name : NULL;
+}
+
 int l7_policy_conntrack_get(const char **out, const l7_policy *p, const char *prop)
 {
     if (!out || !p || !prop)

@@ -311,6 +311,18 @@ L7_API int l7_policy_rule_find(uint32_t *out, const l7_policy *p, uint32_t famil
                                uint32_t table, uint64_t id);
 
 /**
+ * \brief Name of the `index`-th connection-tracking property, in the order
+ *        RouterOS prints them (`enabled` first).
+ *
+ * Iterate from 0 until NULL to list, copy or export every property that
+ * l7_policy_conntrack_set() takes.
+ *
+ * \param index 0-based index
+ * \return a static string, or NULL past the last property
+ */
+L7_API const char *l7_policy_conntrack_prop(uint32_t index);
+
+/**
  * \brief Set one connection-tracking property
  *        (`/ip firewall connection tracking set`).
  *

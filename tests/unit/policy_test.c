@@ -302,6 +302,13 @@ START_TEST(test_builder_basics)
     ck_assert_int_eq(l7_policy_conntrack_set(p, "enabled", "maybe", 5, d), L7_ESYNTAX);
     ck_assert_int_eq(l7_policy_conntrack_set(p, "bogus", "1", 1, d), L7_ENOTFOUND);
     ck_assert_int_eq(l7_policy_conntrack_get(&v, p, "bogus"), L7_ENOTFOUND);
+    /* Every listed property is one that get/set take, `enabled` first. */
+    ck_assert_str_eq(l7_policy_conntrack_prop(0), "enabled");
+    uint32_t nprops = 0;
+    for (const char *prop; (prop = l7_policy_conntrack_prop(nprops)); nprops++)
+        ck_assert_int_eq(l7_policy_conntrack_get(&v, p, prop), L7_OK);
+    ck_assert_uint_eq(nprops, 16);
+    ck_assert_ptr_null(l7_policy_conntrack_prop(UINT32_MAX));
     l7_diag_list_destroy(d);
     l7_policy_destroy(p);
     l7_policy_destroy(NULL);
