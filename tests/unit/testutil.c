@@ -1,7 +1,10 @@
+#define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int l7t_run_suite(Suite *s)
@@ -49,4 +52,51 @@ unsigned char *l7t_read_file(const char *path, size_t *len)
         *len = n;
     }
     return buf;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t l = strlen(s), n = strlen(suffix);
+    return l > n && !strcmp(s + l - n, suffix);
+}
+
+long l7t_list_captures(const char *dir, char ***out)
+{
+    *out = NULL;
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return -1;
+    char **names = NULL;
+    long count = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        if (!has_suffix(de->d_name, ".pcap") && !has_suffix(de->d_name, ".pcapng"))
+            continue;
+        if (count == cap) {
+            cap = cap ? 2 * cap : 256;
+            char **grown = realloc(names, (size_t)cap * sizeof(*names));
+            ck_assert_ptr_nonnull(grown);
+            names = grown;
+        }
+        names[count] = strdup(de->d_name);
+        ck_assert_ptr_nonnull(names[count]);
+        count++;
+    }
+    closedir(dp);
+    if (count)
+        qsort(names, (size_t)count, sizeof(*names), name_cmp);
+    *out = names;
+    return count;
+}
+
+void l7t_free_names(char **names, long count)
+{
+    for (long i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
 }

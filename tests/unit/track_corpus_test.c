@@ -6,7 +6,6 @@
 #include "l7/packet.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,11 +202,6 @@ static void track_file(const char *path, const char *name, struct totals *t,
     ck_assert_uint_eq(g.conns, created); /* destroy after flush: nothing left */
     pcap_close(pc);
 }
-
-static int name_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 #endif
 
 START_TEST(test_track_corpus)
@@ -217,46 +211,28 @@ START_TEST(test_track_corpus)
 #else
     const char *shared = l7t_shared_dir();
     char dir[4096];
-    DIR *dp = NULL;
+    char **names = NULL;
+    long count = -1;
     if (shared) {
         snprintf(dir, sizeof(dir), "%s/corpus/ndpi/tests/cfgs/default/pcap", shared);
-        dp = opendir(dir);
+        count = l7t_list_captures(dir, &names);
     }
-    if (!dp) {
+    if (count < 0) {
         printf("track corpus: skipped (no ../shared/corpus/ndpi)\n");
         return;
     }
-    char **names = NULL;
-    size_t count = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(dp))) {
-        size_t l = strlen(de->d_name);
-        bool is_cap = (l > 5 && !strcmp(de->d_name + l - 5, ".pcap")) ||
-                      (l > 7 && !strcmp(de->d_name + l - 7, ".pcapng"));
-        if (!is_cap)
-            continue;
-        if (count == cap) {
-            cap = cap ? 2 * cap : 256;
-            names = realloc(names, cap * sizeof(*names));
-            ck_assert_ptr_nonnull(names);
-        }
-        names[count++] = strdup(de->d_name);
-    }
-    closedir(dp);
-    qsort(names, count, sizeof(*names), name_cmp);
 
     static struct totals t;
     memset(&t, 0, sizeof(t));
     l7_packet *pkt, *re;
     ck_assert_int_eq(l7_packet_create(&pkt, NULL), L7_OK);
     ck_assert_int_eq(l7_packet_create(&re, NULL), L7_OK);
-    for (size_t i = 0; i < count; i++) {
+    for (long i = 0; i < count; i++) {
         char path[8192];
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         track_file(path, names[i], &t, pkt, re);
-        free(names[i]);
     }
-    free(names);
+    l7t_free_names(names, count);
     l7_packet_destroy(pkt);
     l7_packet_destroy(re);
 
