@@ -328,30 +328,6 @@ static void print_rules(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
     }
 }
 
-static void print_protocols(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
-{
-    static const col cols[] = {{"NAME", false}, {"REGEXP", false}};
-    table t = {&c->alloc, cols, 2, NULL, 0, 0, 0, 2};
-    ob_puts(b, "Flags: X - disabled\n");
-    uint32_t count = l7_cfg_count(c->cfg, m);
-    for (uint32_t i = 0; i < count; i++) {
-        if (!selected(c->cfg, m, i, pf->where))
-            continue;
-        cfg_getter g;
-        l7_cfg_getter_init(&g, c->cfg, m, i);
-        const char *d = l7_cfg_get("disabled", &g);
-        trow *r = tab_row(&t, i, d && !strcmp(d, "yes") ? "X" : "",
-                          l7_cfg_get("comment", &g));
-        tab_cell(&t, r, 0, l7_cfg_get("name", &g));
-        tab_cell(&t, r, 1, l7_cfg_get("regexp", &g));
-    }
-    if (t.oom)
-        b->oom = t.oom;
-    else
-        tab_print(b, &t);
-    tab_free(&t);
-}
-
 /* Columns of the configuration's own menus. */
 static const col alist_cols[] = {
     {"LIST", false}, {"ADDRESS", false}, {"TIMEOUT", false}};
@@ -364,24 +340,14 @@ static const char *const qtree_props[] = {"name",     "parent",    "packet-mark"
 static const col log_cols[] = {{"TOPICS", false}, {"ACTION", false}, {"PREFIX", false}};
 static const char *const log_props[] = {"topics", "action", "prefix"};
 
-static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
+/* One row per item of a configuration menu: its flags, its comment, and the
+ * given properties as columns. */
+static void print_items(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b,
+                        const char *flags_line, const col *cols,
+                        const char *const *props, size_t n)
 {
-    const col *cols = alist_cols;
-    const char *const *props = alist_props;
-    size_t n = 3;
-    if (m->store == L7_CONFIG_MENU_QUEUE_TREE) {
-        cols = qtree_cols;
-        props = qtree_props;
-        n = 6;
-    } else if (m->store == L7_CONFIG_MENU_LOGGING) {
-        cols = log_cols;
-        props = log_props;
-    }
     table t = {&c->alloc, cols, n, NULL, 0, 0, 0, 2};
-    ob_puts(b,
-            m->store == L7_CONFIG_MENU_LOGGING || m->store == L7_CONFIG_MENU_QUEUE_TREE
-                ? "Flags: X - disabled\n"
-                : "Flags: X - disabled, D - dynamic\n");
+    ob_puts(b, flags_line);
     uint32_t count = l7_cfg_count(c->cfg, m);
     for (uint32_t i = 0; i < count; i++) {
         if (!selected(c->cfg, m, i, pf->where))
@@ -399,6 +365,28 @@ static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf
     else
         tab_print(b, &t);
     tab_free(&t);
+}
+
+static const col proto_cols[] = {{"NAME", false}, {"REGEXP", false}};
+static const char *const proto_props[] = {"name", "regexp"};
+
+static void print_protocols(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
+{
+    print_items(c, m, pf, b, "Flags: X - disabled\n", proto_cols, proto_props,
+                L7_ARRAY_SIZE(proto_props));
+}
+
+static void print_store(l7_console *c, const cfg_menu *m, const pflags *pf, obuf *b)
+{
+    if (m->store == L7_CONFIG_MENU_QUEUE_TREE)
+        print_items(c, m, pf, b, "Flags: X - disabled\n", qtree_cols, qtree_props,
+                    L7_ARRAY_SIZE(qtree_props));
+    else if (m->store == L7_CONFIG_MENU_LOGGING)
+        print_items(c, m, pf, b, "Flags: X - disabled\n", log_cols, log_props,
+                    L7_ARRAY_SIZE(log_props));
+    else
+        print_items(c, m, pf, b, "Flags: X - disabled, D - dynamic\n", alist_cols,
+                    alist_props, L7_ARRAY_SIZE(alist_props));
 }
 
 /* Live address-list entries (static and dynamic) from the shared object. */
