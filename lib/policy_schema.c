@@ -10,33 +10,6 @@
 
 #include <string.h>
 
-/* Parsers (policy_value.c). */
-int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_name(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_namelist(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_string(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_ifname(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_bytes_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_rate_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-int l7_pv_chain(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
-void l7_pv_ports_free(l7_pval *v, const l7_alloc *a);
-void l7_pv_names_free(l7_pval *v, const l7_alloc *a);
-void l7_pv_string_free(l7_pval *v, const l7_alloc *a);
-void l7_pv_content_free(l7_pval *v, const l7_alloc *a);
-void l7_pv_time_free(l7_pval *v, const l7_alloc *a);
-
 /* ---- matchers ------------------------------------------------------------------- */
 
 static bool in_range(const l7_addr_range *r, const l7_addr *a)

@@ -75,7 +75,6 @@ int l7_parse_addr_range(l7_addr_range *out, const char *v, size_t n)
     return 0;
 }
 
-int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     int rc = l7_parse_addr_range(&out->u.addr, v, n);
@@ -91,7 +90,6 @@ int l7_pv_address(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 
 /* ---- ports ----------------------------------------------------------------------- */
 
-int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     l7_range16 tmp[L7_POL_MAX_LIST_ITEMS];
@@ -127,7 +125,6 @@ int l7_pv_ports(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-void l7_pv_ports_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_ports_free(l7_pval *v, const l7_alloc *a)
 {
     l7_free(a, v->u.ports.v);
@@ -152,7 +149,6 @@ static const struct {
     {"udp-lite", 136},  {"dccp", 33},
 };
 
-int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     uint64_t num;
@@ -172,7 +168,6 @@ int l7_pv_protocol(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 /* ---- connection-state --------------------------------------------------------------
  */
 
-int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_connstate(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     static const struct {
@@ -234,7 +229,6 @@ static void names_free(l7_pval *v, const l7_alloc *a)
     v->u.names.n = 0;
 }
 
-void l7_pv_names_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_names_free(l7_pval *v, const l7_alloc *a)
 {
     names_free(v, a);
@@ -279,40 +273,34 @@ static int names_parse(l7_pval *out, const char *v, size_t n, l7_pparse *pp, boo
     return 0;
 }
 
-int l7_pv_name(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_name(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     return names_parse(out, v, n, pp, false);
 }
 
-int l7_pv_namelist(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_namelist(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     return names_parse(out, v, n, pp, true);
 }
 
-int l7_pv_string(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_string(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     out->u.str = l7_strndup(pp->alloc, v, n);
     return out->u.str ? 0 : L7_ENOMEM;
 }
 
-void l7_pv_string_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_string_free(l7_pval *v, const l7_alloc *a)
 {
     l7_free(a, v->u.str);
     v->u.str = NULL;
 }
 
-int l7_pv_ifname(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_ifname(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     L7_TRY(check_name(v, n, 0, pp));
     return l7_pv_string(out, v, n, pp);
 }
 
-int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     if (n == 0)
@@ -325,14 +313,12 @@ int l7_pv_content(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-void l7_pv_content_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_content_free(l7_pval *v, const l7_alloc *a)
 {
     l7_free(a, v->u.content.bytes);
     v->u.content.bytes = NULL;
 }
 
-int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_bool(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     bool b;
@@ -372,20 +358,17 @@ static int parse_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp, boo
     return 0;
 }
 
-int l7_pv_bytes_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_bytes_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     return parse_range(out, v, n, pp, false);
 }
 
-int l7_pv_rate_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_rate_range(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     return parse_range(out, v, n, pp, true);
 }
 
 /* `rate[/time],burst[:packet|bit]`, e.g. `50/5s,2:packet`, `1M,2M:bit`. */
-int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     const char *comma = memchr(v, ',', n);
@@ -432,7 +415,6 @@ int l7_pv_limit(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 }
 
 /* `syn,!ack`: every listed condition must hold. */
-int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     static const char *const names[8] = {"fin", "syn", "rst", "psh",
@@ -470,7 +452,6 @@ int l7_pv_tcpflags(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 /* ---- time windows
  * ----------------------------------------------------------------------- */
 
-int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     size_t before = l7_diag_list_count(pp->diags);
@@ -493,7 +474,6 @@ int l7_pv_time(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-void l7_pv_time_free(l7_pval *v, const l7_alloc *a);
 void l7_pv_time_free(l7_pval *v, const l7_alloc *a)
 {
     (void)a;
@@ -504,7 +484,6 @@ void l7_pv_time_free(l7_pval *v, const l7_alloc *a)
 /* ---- action arguments
  * ------------------------------------------------------------------ */
 
-int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_action(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     int a = l7_action_lookup(v, n);
@@ -521,7 +500,6 @@ static const char *const reject_names[] = {
     "icmp-admin-prohibited",     "tcp-reset",
 };
 
-int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     for (size_t i = 0; i < L7_ARRAY_SIZE(reject_names); i++) {
@@ -535,7 +513,6 @@ int l7_pv_reject_with(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return perr(pp, L7_ESYNTAX, 0, n, "unknown reject-with value");
 }
 
-int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     if (l7_parse_u64(&out->u.num, v, n, 63) < 0)
@@ -543,7 +520,6 @@ int l7_pv_dscp(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     /* Encoded as kind in the top byte, duration (ns) below. */
@@ -569,7 +545,6 @@ int l7_pv_list_timeout(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
     return 0;
 }
 
-int l7_pv_chain(l7_pval *out, const char *v, size_t n, l7_pparse *pp);
 int l7_pv_chain(l7_pval *out, const char *v, size_t n, l7_pparse *pp)
 {
     L7_TRY(check_name(v, n, 0, pp));
