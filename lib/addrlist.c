@@ -350,6 +350,19 @@ static int set_comment(l7_addrlist *al, al_entry *e, const char *comment)
 }
 
 /* An expired dynamic entry is gone for every purpose but memory: reuse it. */
+/* An entry as a fresh add makes it: a new one, or an expired one revived. */
+static void take_request(l7_addrlist *al, al_entry *e, const add_request *rq,
+                         uint64_t now)
+{
+    e->expiry = rq->expiry;
+    e->dynamic = (uint8_t)rq->dynamic;
+    e->disabled = (uint8_t)rq->disabled;
+    e->from_rule = rq->mode == L7_ADDRLIST_ADD_RULE;
+    e->generation = atomic_load(&al->generation);
+    e->created = now;
+    e->seq = atomic_fetch_add(&al->next_seq, 1);
+}
+
 static int revive(l7_addrlist *al, al_entry *e, const add_request *rq, uint64_t now)
 {
     L7_TRY(set_comment(al, e, rq->comment));
@@ -359,13 +372,7 @@ static int revive(l7_addrlist *al, al_entry *e, const add_request *rq, uint64_t 
      * a revived disabled entry's stale segment is already dead. */
     if (e->is_range)
         pthread_rwlock_wrlock(&al->lists_lock);
-    e->expiry = rq->expiry;
-    e->dynamic = (uint8_t)rq->dynamic;
-    e->disabled = (uint8_t)rq->disabled;
-    e->from_rule = rq->mode == L7_ADDRLIST_ADD_RULE;
-    e->generation = atomic_load(&al->generation);
-    e->created = now;
-    e->seq = atomic_fetch_add(&al->next_seq, 1);
+    take_request(al, e, rq, now);
     if (e->is_range) {
         al_ranges_grew(al, e);
         pthread_rwlock_unlock(&al->lists_lock);
@@ -437,13 +444,7 @@ static int insert_new(l7_addrlist *al, al_shard *sh, uint64_t h, uint32_t list_i
     e->family = first->family;
     e->list_id = list_id;
     e->is_range = l7v_addr_cmp(first, last) != 0;
-    e->expiry = rq->expiry;
-    e->dynamic = (uint8_t)rq->dynamic;
-    e->disabled = (uint8_t)rq->disabled;
-    e->from_rule = rq->mode == L7_ADDRLIST_ADD_RULE;
-    e->generation = atomic_load(&al->generation);
-    e->created = now;
-    e->seq = atomic_fetch_add(&al->next_seq, 1);
+    take_request(al, e, rq, now);
     if (e->is_range) {
         pthread_rwlock_wrlock(&al->lists_lock);
         int rc = al_ranges_insert(al, e);
